@@ -1,0 +1,205 @@
+//! Command-line arguments: conftest's flags for `test`, `verify` and `parse`, plus the
+//! limits that bound hostile input.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use tollgate_engine::limits::Limits;
+
+#[derive(Debug, Parser)]
+#[command(name = "tollgate", version, about = "Policy checks for Kubernetes, Terraform, Dockerfiles and more", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check input files against Rego policies (conftest test)
+    Test(TestArgs),
+    /// Run the policies' own unit tests (test_ rules), with coverage
+    Verify(VerifyArgs),
+    /// Print input files as the JSON that policies see
+    Parse(ParseArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct PolicyArgs {
+    /// Directory or file of Rego policies (repeatable)
+    #[arg(short, long = "policy", value_name = "PATH", default_value = "policy")]
+    pub policy: Vec<PathBuf>,
+    /// YAML or JSON data files or directories, merged under `data` (repeatable)
+    #[arg(short, long = "data", value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+    /// Rego syntax: v0, v1, or auto (try v1, then v0)
+    #[arg(long, value_name = "VERSION", default_value = "auto")]
+    pub rego_version: String,
+    /// Fail on errors of builtin functions instead of treating them as undefined
+    #[arg(long)]
+    pub show_builtin_errors: bool,
+    /// Strict compilation (reported errors on unused variables and imports)
+    #[arg(long)]
+    pub strict: bool,
+    /// Longest evaluation of one input document, e.g. 5s or 500ms
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+    pub eval_timeout: Duration,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct InputArgs {
+    /// Parser for every input: yaml, json, hcl2, dockerfile, toml, ini
+    #[arg(long, value_name = "NAME")]
+    pub parser: Option<String>,
+    /// Skip paths matching this regular expression while walking directories
+    #[arg(long, value_name = "REGEX")]
+    pub ignore: Option<String>,
+    /// Largest input file in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
+    pub max_file_size: u64,
+    /// Deepest nesting of objects and arrays in a document
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
+    pub max_depth: usize,
+    /// Most values in one file, counting YAML alias expansion
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_nodes)]
+    pub max_nodes: usize,
+    /// Most documents in one YAML file
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_documents)]
+    pub max_documents: usize,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// Output format, optionally to a file: stdout, json, tap, table, junit, github, sarif
+    /// (repeatable, e.g. -o json=out.json -o sarif=out.sarif)
+    #[arg(
+        short,
+        long = "output",
+        value_name = "FORMAT[=FILE]",
+        default_value = "stdout"
+    )]
+    pub output: Vec<String>,
+    /// Disable colour in the stdout format
+    #[arg(long)]
+    pub no_color: bool,
+    /// Print nothing unless the exit code is non-zero
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Show only the test file and name in JUnit test case names
+    #[arg(long)]
+    pub junit_hide_message: bool,
+    /// Print each rule's query and result to standard error
+    #[arg(long)]
+    pub trace: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct TestArgs {
+    /// Files or directories to check; `-` reads standard input
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Namespaces (Rego packages) to evaluate; globs allowed (repeatable)
+    #[arg(short, long = "namespace", value_name = "NAME", default_value = "main")]
+    pub namespace: Vec<String>,
+    /// Evaluate every namespace of the policies
+    #[arg(long)]
+    pub all_namespaces: bool,
+    /// Evaluate all inputs as one: an array of {path, contents}
+    #[arg(long)]
+    pub combine: bool,
+    /// Exit 1 on warnings and 2 on failures
+    #[arg(long)]
+    pub fail_on_warn: bool,
+    /// Exit 0 even when policies fail (files that cannot be checked still fail)
+    #[arg(long)]
+    pub no_fail: bool,
+    /// Hide exceptions in the stdout format
+    #[arg(long)]
+    pub suppress_exceptions: bool,
+    /// Copy policies from these local paths into the first policy directory first
+    #[arg(short, long, value_name = "PATH")]
+    pub update: Vec<PathBuf>,
+    /// Configuration file (default: conftest.toml in the working directory)
+    #[arg(
+        short = 'c',
+        long = "config",
+        alias = "config-file",
+        value_name = "FILE"
+    )]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Report line coverage per policy file
+    #[arg(long)]
+    pub coverage: bool,
+    /// Fail when total line coverage is below this percentage
+    #[arg(long, value_name = "PERCENT", requires = "coverage")]
+    pub threshold: Option<f64>,
+    /// Detailed report: full, fails or notes (stdout format only)
+    #[arg(long, value_name = "KIND")]
+    pub report: Option<String>,
+    /// Configuration file (default: conftest.toml in the working directory)
+    #[arg(
+        short = 'c',
+        long = "config",
+        alias = "config-file",
+        value_name = "FILE"
+    )]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ParseArgs {
+    /// Files or directories to parse; `-` reads standard input
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Print all inputs as one array of {path, contents}
+    #[arg(long)]
+    pub combine: bool,
+}
+
+impl InputArgs {
+    pub fn limits(&self, eval_timeout: Duration) -> Limits {
+        Limits {
+            max_file_bytes: self.max_file_size,
+            max_depth: self.max_depth,
+            max_nodes: self.max_nodes,
+            max_documents: self.max_documents,
+            eval_timeout,
+        }
+    }
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let (number, unit) = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .map_or((text, "s"), |i| text.split_at(i));
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("invalid duration {text:?} (e.g. 5s, 500ms, 1m)"))?;
+    let seconds = match unit {
+        "ms" => value / 1000.0,
+        "s" => value,
+        "m" => value * 60.0,
+        _ => {
+            return Err(format!(
+                "invalid duration unit in {text:?} (use ms, s or m)"
+            ));
+        }
+    };
+    Duration::try_from_secs_f64(seconds).map_err(|e| e.to_string())
+}

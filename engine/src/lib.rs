@@ -1,0 +1,9 @@
+//! The tollgate engine: loads inputs, evaluates Rego policies over them with conftest's
+//! semantics, and reports findings in every output format from one result type.
+
+pub mod check;
+pub mod input;
+pub mod limits;
+pub mod policy;
+pub mod report;
+pub mod verify;

@@ -1,0 +1,413 @@
+//! Loading Rego policies and data into a prepared regorus engine, and discovering the
+//! namespaces and conftest rules (`deny`, `violation`, `warn`, `exception`) they define.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
+
+use regorus::unstable::{Expr, Rule, RuleHead};
+use regorus::utils::limits::ExecutionTimerConfig;
+use serde_json::Value;
+
+use crate::input::{self, Format};
+use crate::limits::Limits;
+
+/// Which Rego syntax to accept. `Auto` tries v1 first, then v0, so both the policies of
+/// OPA 1.x and the older conftest ones load unmodified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RegoVersion {
+    #[default]
+    Auto,
+    V0,
+    V1,
+}
+
+impl RegoVersion {
+    pub fn from_name(name: &str) -> Result<Self, PolicyError> {
+        match name.to_ascii_lowercase().as_str() {
+            "auto" => Ok(Self::Auto),
+            "v0" => Ok(Self::V0),
+            "v1" => Ok(Self::V1),
+            _ => Err(PolicyError::Config(format!(
+                "invalid Rego version: {name} (expected v0, v1 or auto)"
+            ))),
+        }
+    }
+}
+
+/// What a policy rule's results mean to conftest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    Failure,
+    Warning,
+}
+
+/// A rule whose results become findings, with how many bodies define it (conftest counts
+/// each definition as one test).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckRule {
+    pub name: String,
+    pub kind: RuleKind,
+    pub definitions: usize,
+}
+
+impl CheckRule {
+    /// The name an `exception` rule lists to exempt this rule: `deny_foo` is exempted by
+    /// `"foo"`, a bare `deny` by `""`.
+    pub fn exception_name(&self) -> &str {
+        ["violation_", "deny_", "warn_"]
+            .iter()
+            .find_map(|prefix| self.name.strip_prefix(prefix))
+            .unwrap_or(
+                if matches!(self.name.as_str(), "deny" | "violation" | "warn") {
+                    ""
+                } else {
+                    &self.name
+                },
+            )
+    }
+}
+
+/// The conftest rules of one Rego package.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Namespace {
+    pub name: String,
+    pub rules: Vec<CheckRule>,
+    pub has_exceptions: bool,
+    /// `test_*` rules, for `tollgate verify`, with the file that defines each.
+    pub tests: Vec<(String, String)>,
+}
+
+impl Namespace {
+    /// The Rego reference of a rule in this package.
+    pub fn rule_path(&self, rule: &str) -> String {
+        format!("data.{}.{}", self.name, rule)
+    }
+}
+
+/// Errors that stop policies from loading; each names the file and, for Rego, the line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    #[error("{0}")]
+    Compile(String),
+    #[error("{path}: {message}")]
+    Read { path: String, message: String },
+    #[error("no policies found in {0}")]
+    NoPolicies(String),
+    #[error("{0}")]
+    Config(String),
+}
+
+/// Policies and data ready to evaluate; cheap to clone per worker thread.
+#[derive(Clone)]
+pub struct PolicySet {
+    pub(crate) engine: regorus::Engine,
+    pub namespaces: Vec<Namespace>,
+    pub files: Vec<PolicyFile>,
+    pub(crate) reads_conftest_file: bool,
+}
+
+impl fmt::Debug for PolicySet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PolicySet")
+            .field("namespaces", &self.namespaces)
+            .field("files", &self.files.len())
+            .finish()
+    }
+}
+
+/// A loaded Rego file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyFile {
+    pub path: String,
+    pub source: String,
+}
+
+/// How to build a [`PolicySet`].
+#[derive(Debug, Clone, Default)]
+pub struct PolicyOptions {
+    pub rego_version: RegoVersion,
+    pub limits: Limits,
+    /// Builtin errors (e.g. a bad regex) fail evaluation instead of making a rule undefined.
+    pub strict_builtin_errors: bool,
+    pub coverage: bool,
+}
+
+impl PolicySet {
+    /// Loads every `.rego` file under `paths` (files or directories, recursively).
+    pub fn load(paths: &[PathBuf], options: &PolicyOptions) -> Result<Self, PolicyError> {
+        let mut files = Vec::new();
+        for path in paths {
+            collect(
+                path,
+                &mut |p| p.extension().is_some_and(|e| e == "rego"),
+                &mut files,
+            )?;
+        }
+        if files.is_empty() {
+            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            return Err(PolicyError::NoPolicies(format!("[{}]", names.join(" "))));
+        }
+        let sources = files
+            .into_iter()
+            .map(|path| {
+                let source = std::fs::read_to_string(&path).map_err(|e| PolicyError::Read {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                })?;
+                Ok(PolicyFile {
+                    path: path.display().to_string(),
+                    source,
+                })
+            })
+            .collect::<Result<Vec<_>, PolicyError>>()?;
+        Self::from_sources(sources, options)
+    }
+
+    /// Builds a policy set from Rego sources already in memory (bundled policies, tests).
+    pub fn from_sources(
+        files: Vec<PolicyFile>,
+        options: &PolicyOptions,
+    ) -> Result<Self, PolicyError> {
+        let mut engine = regorus::Engine::new();
+        engine.set_strict_builtin_errors(options.strict_builtin_errors);
+        engine.set_gather_prints(true);
+        engine.set_enable_coverage(options.coverage);
+        engine.set_execution_timer_config(ExecutionTimerConfig {
+            limit: options.limits.eval_timeout,
+            check_interval: NonZeroU32::MIN,
+        });
+        for file in &files {
+            add_policy(&mut engine, file, options.rego_version)?;
+        }
+        let namespaces = discover(&mut engine)?;
+        let reads_conftest_file = files.iter().any(|f| f.source.contains("data.conftest"));
+        Ok(Self {
+            engine,
+            namespaces,
+            files,
+            reads_conftest_file,
+        })
+    }
+
+    /// Merges YAML and JSON data files under `paths` into `data`, each at the root.
+    pub fn add_data(&mut self, paths: &[PathBuf], limits: &Limits) -> Result<(), PolicyError> {
+        let mut files = Vec::new();
+        for path in paths {
+            collect(
+                path,
+                &mut |p| {
+                    p.extension()
+                        .is_some_and(|e| e == "json" || e == "yaml" || e == "yml")
+                },
+                &mut files,
+            )?;
+        }
+        for path in files {
+            let display = path.display().to_string();
+            let format = Format::detect(&path).unwrap_or(Format::Json);
+            let file = input::load(&display, format, limits).map_err(|e| PolicyError::Read {
+                path: display.clone(),
+                message: e.error.message,
+            })?;
+            for document in file.documents {
+                self.add_data_value(document.value)
+                    .map_err(|message| PolicyError::Read {
+                        path: display.clone(),
+                        message,
+                    })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Merges one JSON object into `data`.
+    pub fn add_data_value(&mut self, value: Value) -> Result<(), String> {
+        if !value.is_object() {
+            return Err("data must be an object at its root".into());
+        }
+        let value: regorus::Value = serde_json::from_value(value).map_err(|e| e.to_string())?;
+        self.engine
+            .add_data(value)
+            .map_err(|e| format!("cannot merge into data: {e}"))
+    }
+
+    /// Evaluates once so that every clone starts prepared (regorus compiles lazily).
+    pub fn prepare(&mut self) -> Result<(), PolicyError> {
+        self.engine.set_input(regorus::Value::new_object());
+        self.engine
+            .eval_query("true".into(), false)
+            .map(|_| ())
+            .map_err(|e| PolicyError::Compile(e.to_string()))
+    }
+
+    /// Namespaces selected by conftest-style patterns (globs, `*` for all). A plain name
+    /// that no policy defines still yields an empty namespace, as conftest reports it.
+    pub fn select(&self, patterns: &[String], all: bool) -> Result<Vec<Namespace>, PolicyError> {
+        if all {
+            return Ok(self.namespaces.clone());
+        }
+        let mut selected: Vec<Namespace> = Vec::new();
+        for pattern in patterns {
+            let is_glob = pattern.contains(['*', '?', '[']);
+            if !is_glob {
+                let namespace = self
+                    .namespaces
+                    .iter()
+                    .find(|n| &n.name == pattern)
+                    .cloned()
+                    .unwrap_or_else(|| Namespace {
+                        name: pattern.clone(),
+                        ..Namespace::default()
+                    });
+                if !selected.iter().any(|n| n.name == namespace.name) {
+                    selected.push(namespace);
+                }
+                continue;
+            }
+            let glob = globset::Glob::new(pattern)
+                .map_err(|e| {
+                    PolicyError::Config(format!("invalid namespace pattern {pattern:?}: {e}"))
+                })?
+                .compile_matcher();
+            for namespace in self.namespaces.iter().filter(|n| glob.is_match(&n.name)) {
+                if !selected.iter().any(|n| n.name == namespace.name) {
+                    selected.push(namespace.clone());
+                }
+            }
+        }
+        Ok(selected)
+    }
+}
+
+fn add_policy(
+    engine: &mut regorus::Engine,
+    file: &PolicyFile,
+    version: RegoVersion,
+) -> Result<(), PolicyError> {
+    let mut attempt = |v0: bool| {
+        engine.set_rego_v0(v0);
+        engine.add_policy(file.path.clone(), file.source.clone())
+    };
+    let result = match version {
+        RegoVersion::V0 => attempt(true),
+        RegoVersion::V1 => attempt(false),
+        RegoVersion::Auto => attempt(false).or_else(|v1_error| attempt(true).map_err(|_| v1_error)),
+    };
+    result
+        .map(|_| ())
+        .map_err(|e| PolicyError::Compile(e.to_string()))
+}
+
+/// Reads rule names from the parsed modules: conftest selects rules by name.
+fn discover(engine: &mut regorus::Engine) -> Result<Vec<Namespace>, PolicyError> {
+    let packages = engine
+        .get_policy_package_components()
+        .map_err(|e| PolicyError::Compile(e.to_string()))?;
+    let mut namespaces: BTreeMap<String, Namespace> = BTreeMap::new();
+    for (module, package) in engine.get_modules().iter().zip(packages) {
+        let name = package.components.join(".");
+        let namespace = namespaces.entry(name.clone()).or_insert_with(|| Namespace {
+            name,
+            ..Namespace::default()
+        });
+        for rule in &module.policy {
+            let Some(rule_name) = rule_name(rule) else {
+                continue;
+            };
+            if rule_name == "exception" {
+                namespace.has_exceptions = true;
+            } else if rule_name.starts_with("test_") || rule_name.starts_with("todo_test_") {
+                if !namespace.tests.iter().any(|(n, _)| n == &rule_name) {
+                    namespace
+                        .tests
+                        .push((rule_name, package.source_file.clone()));
+                }
+            } else if let Some(kind) = check_kind(&rule_name) {
+                match namespace.rules.iter_mut().find(|r| r.name == rule_name) {
+                    Some(existing) => existing.definitions += 1,
+                    None => namespace.rules.push(CheckRule {
+                        name: rule_name,
+                        kind,
+                        definitions: 1,
+                    }),
+                }
+            }
+        }
+    }
+    Ok(namespaces.into_values().collect())
+}
+
+fn rule_name(rule: &Rule) -> Option<String> {
+    let Rule::Spec { head, .. } = rule else {
+        return None;
+    };
+    let refr = match head {
+        RuleHead::Compr { refr, .. } | RuleHead::Set { refr, .. } | RuleHead::Func { refr, .. } => {
+            refr
+        }
+    };
+    match refr.as_ref() {
+        Expr::Var { span, .. } => Some(span.text().to_string()),
+        _ => None,
+    }
+}
+
+/// conftest's rule patterns: `^(deny|violation)(_[a-zA-Z0-9]+)*$` and `^warn(_[a-zA-Z0-9]+)*$`.
+fn check_kind(name: &str) -> Option<RuleKind> {
+    let suffix_ok = |rest: &str| {
+        rest.is_empty()
+            || (rest.starts_with('_')
+                && rest[1..].split('_').all(|part| {
+                    !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric())
+                }))
+    };
+    if let Some(rest) = name
+        .strip_prefix("deny")
+        .or_else(|| name.strip_prefix("violation"))
+    {
+        return suffix_ok(rest).then_some(RuleKind::Failure);
+    }
+    name.strip_prefix("warn")
+        .filter(|rest| suffix_ok(rest))
+        .map(|_| RuleKind::Warning)
+}
+
+/// Collects files under `path` that `keep` accepts, sorted, skipping hidden directories
+/// such as `.git`.
+pub fn collect(
+    path: &Path,
+    keep: &mut dyn FnMut(&Path) -> bool,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), PolicyError> {
+    let metadata = std::fs::metadata(path).map_err(|e| PolicyError::Read {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    if metadata.is_file() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| PolicyError::Read {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for entry in entries {
+        let hidden = entry
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if entry.is_dir() {
+            if !hidden {
+                collect(&entry, keep, out)?;
+            }
+        } else if keep(&entry) {
+            out.push(entry);
+        }
+    }
+    Ok(())
+}
