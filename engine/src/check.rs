@@ -5,6 +5,7 @@ use regorus::Value as RegoValue;
 use serde_json::{Map, Value, json};
 
 use crate::input::{InputFile, PathSegment};
+use crate::limits::Limits;
 use crate::policy::{CheckRule, Namespace, PolicySet, RuleKind};
 use crate::report::{CheckResult, FileError, Finding, Location};
 
@@ -34,11 +35,13 @@ pub fn check_file(
         };
         for (namespace, result) in namespaces.iter().zip(results.iter_mut()) {
             engine.set_input(input.clone());
-            evaluate(&mut engine, namespace, &locate, result).map_err(|message| FileError {
-                file: file.path.clone(),
-                position: None,
-                message,
-            })?;
+            evaluate(&mut engine, &policies.limits, namespace, &locate, result).map_err(
+                |message| FileError {
+                    file: file.path.clone(),
+                    position: None,
+                    message,
+                },
+            )?;
         }
     }
     Ok(results)
@@ -82,7 +85,14 @@ pub fn check_combined(
             namespace: namespace.name.clone(),
             ..CheckResult::default()
         };
-        evaluate(&mut engine, namespace, &locate, &mut result).map_err(|message| FileError {
+        evaluate(
+            &mut engine,
+            &policies.limits,
+            namespace,
+            &locate,
+            &mut result,
+        )
+        .map_err(|message| FileError {
             file: "Combined".into(),
             position: None,
             message,
@@ -122,13 +132,14 @@ fn set_conftest_file(engine: &mut regorus::Engine, path: &str) {
 /// Evaluates one namespace over the engine's current input, adding to `result`.
 fn evaluate(
     engine: &mut regorus::Engine,
+    limits: &Limits,
     namespace: &Namespace,
     locate: &dyn Fn(&[PathSegment]) -> Location,
     result: &mut CheckResult,
 ) -> Result<(), String> {
     let exceptions = if namespace.has_exceptions {
         let query = namespace.rule_path("exception");
-        let value = eval(engine, &query)?;
+        let value = eval(engine, &query, limits)?;
         exempted_names(&value)
     } else {
         Vec::new()
@@ -163,7 +174,7 @@ fn evaluate(
             continue;
         }
         let query = namespace.rule_path(&rule.name);
-        let value = eval(engine, &query)?;
+        let value = eval(engine, &query, limits)?;
         read_results(&value, rule, &query, locate, result)?;
     }
     result
@@ -177,13 +188,15 @@ fn evaluate(
     Ok(())
 }
 
-fn eval(engine: &mut regorus::Engine, query: &str) -> Result<RegoValue, String> {
+fn eval(engine: &mut regorus::Engine, query: &str, limits: &Limits) -> Result<RegoValue, String> {
     engine.eval_rule(query.to_string()).map_err(|e| {
-        let message = e.to_string();
-        if message.contains("time limit") || message.contains("execution timer") {
-            format!("evaluating {query} exceeded the evaluation time limit (raise it with --eval-timeout): {message}")
+        if e.downcast_ref::<regorus::LimitError>().is_some() {
+            format!(
+                "evaluating {query} exceeded the time limit of {:?} (raise it with --eval-timeout)",
+                limits.eval_timeout
+            )
         } else {
-            format!("evaluating {query}: {message}")
+            format!("evaluating {query}: {e}")
         }
     })
 }

@@ -69,14 +69,22 @@ impl CheckRule {
     }
 }
 
+/// A policy unit test: a `test_` (or skipped `todo_test_`) rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestRule {
+    pub name: String,
+    pub file: String,
+    pub line: u32,
+}
+
 /// The conftest rules of one Rego package.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Namespace {
     pub name: String,
     pub rules: Vec<CheckRule>,
     pub has_exceptions: bool,
-    /// `test_*` rules, for `tollgate verify`, with the file that defines each.
-    pub tests: Vec<(String, String)>,
+    /// `test_*` rules, for `tollgate verify`, with where each is defined.
+    pub tests: Vec<TestRule>,
 }
 
 impl Namespace {
@@ -106,6 +114,7 @@ pub struct PolicySet {
     pub namespaces: Vec<Namespace>,
     pub files: Vec<PolicyFile>,
     pub(crate) reads_conftest_file: bool,
+    pub(crate) limits: Limits,
 }
 
 impl fmt::Debug for PolicySet {
@@ -188,6 +197,7 @@ impl PolicySet {
             namespaces,
             files,
             reads_conftest_file,
+            limits: options.limits,
         })
     }
 
@@ -319,10 +329,12 @@ fn discover(engine: &mut regorus::Engine) -> Result<Vec<Namespace>, PolicyError>
             if rule_name == "exception" {
                 namespace.has_exceptions = true;
             } else if rule_name.starts_with("test_") || rule_name.starts_with("todo_test_") {
-                if !namespace.tests.iter().any(|(n, _)| n == &rule_name) {
-                    namespace
-                        .tests
-                        .push((rule_name, package.source_file.clone()));
+                if !namespace.tests.iter().any(|t| t.name == rule_name) {
+                    namespace.tests.push(TestRule {
+                        name: rule_name,
+                        file: package.source_file.clone(),
+                        line: rule.span().line,
+                    });
                 }
             } else if let Some(kind) = check_kind(&rule_name) {
                 match namespace.rules.iter_mut().find(|r| r.name == rule_name) {

@@ -13,6 +13,7 @@ pub struct TestOutcome {
     /// The rule's full path, e.g. `data.main.test_deny_privileged`.
     pub name: String,
     pub file: String,
+    pub line: u32,
     pub status: TestStatus,
     pub duration: Duration,
     pub prints: Vec<String>,
@@ -33,10 +34,10 @@ pub fn run_tests(policies: &mut PolicySet) -> Vec<TestOutcome> {
     engine.set_input(regorus::Value::new_object());
     let mut outcomes = Vec::new();
     for namespace in &policies.namespaces {
-        for (rule, file) in &namespace.tests {
-            let name = namespace.rule_path(rule);
+        for test in &namespace.tests {
+            let name = namespace.rule_path(&test.name);
             let start = Instant::now();
-            let status = if rule.starts_with("todo_") {
+            let status = if test.name.starts_with("todo_") {
                 TestStatus::Skipped
             } else {
                 match engine.eval_rule(name.clone()) {
@@ -47,7 +48,8 @@ pub fn run_tests(policies: &mut PolicySet) -> Vec<TestOutcome> {
             };
             outcomes.push(TestOutcome {
                 name,
-                file: file.clone(),
+                file: test.file.clone(),
+                line: test.line,
                 status,
                 duration: start.elapsed(),
                 prints: engine.take_prints().unwrap_or_default(),
@@ -73,7 +75,7 @@ pub fn report(outcomes: &[TestOutcome]) -> Report {
             explicit_location: None,
             location: Location {
                 file: outcome.file.clone(),
-                position: Position::new(1, 1),
+                position: Position::new(outcome.line as usize, 1),
             },
         };
         match &outcome.status {

@@ -33,7 +33,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             };
             out.push_str(&format!(
                 "{label} {} - {} - {}\n",
-                indicator(&result.file, finding),
+                indicator(finding),
                 result.namespace,
                 finding.message
             ));
@@ -68,13 +68,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     out
 }
 
-/// `- file:line:col`; standard input stays `-` as in conftest.
-fn indicator(file: &str, finding: &Finding) -> String {
-    if file == "-" && finding.location.file == "-" {
-        return format!(
-            "- {}:{}",
-            finding.location.position.line, finding.location.position.column
-        );
-    }
-    file_indicator(&finding.location.to_string())
+/// `- file:line:col`, where conftest gives only the file.
+fn indicator(finding: &Finding) -> String {
+    format!("- {}", finding.location)
 }
