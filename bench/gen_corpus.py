@@ -198,10 +198,12 @@ class Ctx:
     def __init__(self, rng, insecure):
         self.rng = rng
         self.insecure = insecure
+        self.bundle = False
         self.issues = []
 
-    def pick_issues(self, pool, lo=1, hi=3):
-        if not self.insecure:
+    def pick_issues(self, pool, lo=1, hi=3, chance=1.0):
+        """1..hi problems from pool when the file is insecure (with probability chance)."""
+        if not self.insecure or self.rng.random() >= chance:
             return set()
         chosen = self.rng.sample(pool, self.rng.randint(lo, min(hi, len(pool))))
         self.issues.extend(chosen)
@@ -505,7 +507,7 @@ def workload(ctx, kind, ident=None):
 def service(ctx, ident=None):
     rng = ctx.rng
     name, app, team, env = ident or app_identity(rng)
-    issues = ctx.pick_issues(["nodeport"], 1, 1)
+    issues = ctx.pick_issues(["nodeport"], 1, 1, 0.4 if ctx.bundle else 1.0)
     labels = labels_for(name, app, team, env, version_string(rng))
     port = rng.choice([80, 8080, 443])
     spec = {
@@ -526,7 +528,7 @@ def service(ctx, ident=None):
 def configmap(ctx, ident=None):
     rng = ctx.rng
     name, app, team, env = ident or app_identity(rng)
-    issues = ctx.pick_issues(["configmap_secret"], 1, 1)
+    issues = ctx.pick_issues(["configmap_secret"], 1, 1, 0.4 if ctx.bundle else 1.0)
     labels = labels_for(name, app, team, env, version_string(rng))
     cfg_lines = [
         "server:",
@@ -559,7 +561,7 @@ def configmap(ctx, ident=None):
 def ingress(ctx, ident=None):
     rng = ctx.rng
     name, app, team, env = ident or app_identity(rng)
-    issues = ctx.pick_issues(["ingress_no_tls"], 1, 1)
+    issues = ctx.pick_issues(["ingress_no_tls"], 1, 1, 0.4 if ctx.bundle else 1.0)
     labels = labels_for(name, app, team, env, version_string(rng))
     host = f"{app}.{env}.corp.example"
     ann = {
@@ -600,13 +602,12 @@ def k8s_file(seed, index):
     ctx = Ctx(rng, rng.random() < 1 / 3)
     choice = weighted(rng, SINGLE_KINDS)
     if choice == "bundle":
+        ctx.bundle = True
         ident = app_identity(rng)
         kind = rng.choice(["Deployment", "Deployment", "StatefulSet"])
         docs = [configmap(ctx, ident), service(ctx, ident), workload(ctx, kind, ident)]
         if rng.random() < 0.5:
             docs.append(ingress(ctx, ident))
-        # bundles spread their problems over several objects: keep ~1/3 rate
-        # by letting only the workload keep issues when the file is secure
         texts = []
         for d in docs:
             src = "templates/" + d["kind"].lower() + ".yaml"
@@ -710,7 +711,7 @@ def hmap(pairs, indent=0):
 
 def tf_variables(ctx, top, prefix):
     rng = ctx.rng
-    issues = ctx.pick_issues(["variable_no_description"], 1, 1)
+    issues = ctx.pick_issues(["variable_no_description"], 1, 1, 0.4)
     specs = [
         ("environment", "string", hstr(rng.choice(ENVS)), "Deployment environment name"),
         ("region", "string", hstr(rng.choice(AWS_REGIONS)), "AWS region to deploy into"),

@@ -38,9 +38,12 @@ pub struct PolicyArgs {
     /// Fail on errors of builtin functions instead of treating them as undefined
     #[arg(long)]
     pub show_builtin_errors: bool,
-    /// Strict compilation (reported errors on unused variables and imports)
+    /// Strict mode: refuse deprecated built-ins and duplicate or unused imports
     #[arg(long)]
     pub strict: bool,
+    /// An OPA capabilities JSON file: policies may call only the built-ins it lists
+    #[arg(long, value_name = "FILE")]
+    pub capabilities: Option<PathBuf>,
     /// Longest evaluation of one input document, e.g. 5s or 500ms
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
     pub eval_timeout: Duration,

@@ -388,3 +388,75 @@ fn a_policy_that_loops_hits_the_time_limit() {
         start.elapsed()
     );
 }
+
+#[test]
+fn capabilities_restrict_the_builtins_policies_may_call() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "policy/p.rego",
+        "package main\nimport rego.v1\ndeny contains msg if {\n  resp := http.send({\"method\": \"get\", \"url\": input.url})\n  msg := sprintf(\"%v\", [resp.status_code])\n}\n",
+    );
+    write(
+        dir.path(),
+        "caps.json",
+        r#"{"builtins": [{"name": "sprintf"}, {"name": "count"}]}"#,
+    );
+    write(dir.path(), "x.yaml", "url: http://127.0.0.1:1/\n");
+    let run = tollgate_in(
+        dir.path(),
+        &["test", "--capabilities", "caps.json", "x.yaml"],
+        None,
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("policy/p.rego:4:11: built-in function http.send is not allowed by the capabilities in caps.json"),
+        "{}",
+        run.stderr
+    );
+    write(
+        dir.path(),
+        "caps.json",
+        r#"{"builtins": [{"name": "sprintf"}, {"name": "http.send"}]}"#,
+    );
+    let run = tollgate_in(
+        dir.path(),
+        &[
+            "test",
+            "--capabilities",
+            "caps.json",
+            "--parser",
+            "yaml",
+            "x.yaml",
+        ],
+        None,
+    );
+    assert!(!run.stderr.contains("not allowed"), "{}", run.stderr);
+}
+
+#[test]
+fn strict_refuses_unused_imports_and_deprecated_builtins() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "policy/p.rego",
+        "package main\nimport rego.v1\nimport data.lib.helpers\n\ndeny contains \"x\" if {\n  re_match(\"a\", input.a)\n}\n",
+    );
+    write(dir.path(), "x.yaml", "a: b\n");
+    let run = tollgate_in(dir.path(), &["test", "--strict", "x.yaml"], None);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("policy/p.rego:3:1: import data.lib.helpers is never used (strict mode)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("policy/p.rego:6:3: deprecated built-in function re_match (strict mode)"),
+        "{}",
+        run.stderr
+    );
+    let run = tollgate_in(dir.path(), &["test", "x.yaml"], None);
+    assert!(!run.stderr.contains("strict mode"), "{}", run.stderr);
+}

@@ -6,4 +6,5 @@ pub mod input;
 pub mod limits;
 pub mod policy;
 pub mod report;
+pub mod static_checks;
 pub mod verify;

@@ -2,8 +2,9 @@ pub mod parse;
 pub mod test;
 pub mod verify;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use tollgate_engine::policy::{PolicyOptions, PolicySet, RegoVersion};
+use tollgate_engine::static_checks;
 
 use crate::args::PolicyArgs;
 
@@ -15,6 +16,20 @@ pub fn load_policies(args: &PolicyArgs, options: PolicyOptions) -> Result<Policy
         ..options
     };
     let mut policies = PolicySet::load(&args.policy, &options)?;
+    if args.strict {
+        static_checks::check_strict(&policies.files)?;
+    }
+    if let Some(path) = &args.capabilities {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read capabilities file {}", path.display()))?;
+        let capabilities: serde_json::Value = serde_json::from_str(&text)
+            .with_context(|| format!("{}: invalid JSON", path.display()))?;
+        static_checks::check_capabilities(
+            &policies.files,
+            &path.display().to_string(),
+            &capabilities,
+        )?;
+    }
     let mut data = args.data.clone();
     if data.is_empty() {
         // Like conftest, a `data` directory inside a policy directory is loaded by default.
