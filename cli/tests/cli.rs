@@ -311,7 +311,7 @@ fn parse_prints_the_input_as_policies_see_it() {
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
     assert_eq!(
         json,
-        serde_json::json!({"server": {"debug": false}, "database": {"port": 5433.0}})
+        serde_json::json!({"server": {"debug": false}, "database": {"port": 5433}})
     );
 }
 

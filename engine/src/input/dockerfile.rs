@@ -41,7 +41,11 @@ pub fn parse(text: &str) -> Result<Vec<Document>, ParseError> {
             continue;
         }
         if let Some(comment) = trimmed.strip_prefix('#') {
-            comments.push((comment.trim().to_string(), index + 1));
+            // As in BuildKit, an empty comment line ends the comments collected so far.
+            match comment.trim() {
+                "" => comments.clear(),
+                comment => comments.push((comment.to_string(), index + 1)),
+            }
             continue;
         }
         let line_number = index + 1;
@@ -69,11 +73,27 @@ pub fn parse(text: &str) -> Result<Vec<Document>, ParseError> {
                 }
             }
         }
-        if let Some(delimiter) = heredoc_delimiter(&logical) {
+        // Each heredoc's body follows in turn, up to its own terminator line. A RUN
+        // keeps its script in its command text; for COPY and ADD the bodies are file
+        // contents, not arguments, and stay out of the value as in BuildKit's AST.
+        let opened = heredocs(&logical);
+        let keep_bodies = logical
+            .split_whitespace()
+            .next()
+            .is_some_and(|cmd| cmd.eq_ignore_ascii_case("run"));
+        for heredoc in opened {
             for (_, body) in lines.by_ref() {
-                logical.push('\n');
-                logical.push_str(body);
-                if body.trim() == delimiter {
+                if keep_bodies {
+                    logical.push('\n');
+                    logical.push_str(body);
+                }
+                let body = body.trim_end_matches('\r');
+                let body = if heredoc.chomp {
+                    body.trim_start_matches('\t')
+                } else {
+                    body
+                };
+                if body == heredoc.name {
                     break;
                 }
             }
@@ -141,33 +161,64 @@ fn push(
     commands.push(Value::Object(object));
 }
 
-/// The `# escape=` parser directive at the top of the file picks the line-continuation
-/// character.
+/// The `# escape=` parser directive picks the line-continuation character. Directives
+/// are only read in the unbroken run of `# key=value` lines at the top of the file; the
+/// first other line (an ordinary comment, a blank line, an instruction) ends them.
 fn escape_directive(text: &str) -> char {
     for line in text.lines() {
-        let Some(directive) = line.trim().strip_prefix('#') else {
+        let Some((key, value)) = line
+            .trim()
+            .strip_prefix('#')
+            .and_then(|directive| directive.split_once('='))
+        else {
             break;
         };
-        if let Some((key, value)) = directive.split_once('=')
-            && key.trim().eq_ignore_ascii_case("escape")
-            && value.trim() == "`"
-        {
+        let key = key.trim();
+        let is_directive = key.starts_with(|c: char| c.is_ascii_alphabetic())
+            && key.chars().all(|c| c.is_ascii_alphanumeric());
+        if !is_directive {
+            break;
+        }
+        if key.eq_ignore_ascii_case("escape") && value.trim() == "`" {
             return '`';
         }
     }
     '\\'
 }
 
-fn heredoc_delimiter(line: &str) -> Option<String> {
-    let start = line.find("<<")?;
-    let rest = line[start + 2..].trim_start_matches('-');
-    let word: String = rest
-        .trim_matches(|c| c == '"' || c == '\'')
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    let cmd = line.split_whitespace().next()?.to_ascii_lowercase();
-    (matches!(cmd.as_str(), "run" | "copy" | "add") && !word.is_empty()).then_some(word)
+struct Heredoc {
+    name: String,
+    /// `<<-`: the terminator may be indented with tabs.
+    chomp: bool,
+}
+
+/// The heredocs a RUN, COPY or ADD line opens: words of the form `<<NAME`, `<<-NAME`,
+/// `<<"NAME"` (optionally after a file descriptor, `3<<NAME`), as BuildKit finds them;
+/// `<<` inside a word, as in `$((1<<2))`, is not one.
+fn heredocs(line: &str) -> Vec<Heredoc> {
+    let mut words = line.split_whitespace();
+    let cmd = words.next().unwrap_or_default().to_ascii_lowercase();
+    if !matches!(cmd.as_str(), "run" | "copy" | "add") {
+        return Vec::new();
+    }
+    words
+        .filter_map(|word| {
+            let rest = word.trim_start_matches(|c: char| c.is_ascii_digit());
+            let rest = rest.strip_prefix("<<")?;
+            let (chomp, rest) = match rest.strip_prefix('-') {
+                Some(rest) => (true, rest),
+                None => (false, rest),
+            };
+            let name = ["\"", "'"]
+                .iter()
+                .find_map(|q| rest.strip_prefix(q).and_then(|r| r.strip_suffix(q)))
+                .unwrap_or(rest);
+            (!name.is_empty() && !name.contains(['<', '"', '\''])).then(|| Heredoc {
+                name: name.to_string(),
+                chomp,
+            })
+        })
+        .collect()
 }
 
 fn parse_instruction(line: &str, escape: char) -> Result<Instruction, String> {
@@ -190,7 +241,7 @@ fn parse_instruction(line: &str, escape: char) -> Result<Instruction, String> {
         let sub = parse_instruction(&format!("{sub_word} {sub_rest}"), escape)?;
         return Ok(Instruction {
             cmd,
-            sub_cmd: sub_word.to_string(),
+            sub_cmd,
             json: sub.json,
             flags,
             value: sub.value,

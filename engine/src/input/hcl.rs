@@ -3,7 +3,7 @@
 //! values; any other expression becomes `"${source}"`, exactly as written.
 
 use hcl::edit::Span;
-use hcl::edit::expr::{Expression, ObjectKey};
+use hcl::edit::expr::{Expression, ObjectKey, UnaryOperator};
 use hcl::edit::parser::parse_body;
 use hcl::edit::structure::{Block, BlockLabel, Body, Structure};
 use hcl::edit::template::{Element, Template};
@@ -183,10 +183,16 @@ impl Converter<'_> {
                 let mut map = Map::new();
                 let mut children = Vec::new();
                 for (key, value) in object.iter() {
+                    // As hcl2json: a key expression converts like a value, then to text.
                     let key = match key {
                         ObjectKey::Ident(ident) => ident.as_str().to_string(),
-                        ObjectKey::Expression(Expression::String(s)) => s.value().clone(),
-                        ObjectKey::Expression(e) => self.source(e.span()).to_string(),
+                        ObjectKey::Expression(
+                            e @ (Expression::Variable(_) | Expression::Traversal(_)),
+                        ) => self.source(e.span()).trim().to_string(),
+                        ObjectKey::Expression(e) => match self.expression(e).0 {
+                            Value::String(s) => s,
+                            other => other.to_string(),
+                        },
                     };
                     let (value, child) = self.expression(value.expr());
                     if map.insert(key, value).is_none() {
@@ -199,14 +205,12 @@ impl Converter<'_> {
             Expression::HeredocTemplate(heredoc) => {
                 leaf(Value::String(self.template(&heredoc.template)))
             }
-            Expression::UnaryOp(op)
-                if *op.operator.value() == hcl::edit::expr::UnaryOperator::Neg =>
-            {
-                match &op.expr {
-                    Expression::Number(n) => leaf(negate(n.value())),
-                    _ => leaf(self.wrapped(expr)),
-                }
-            }
+            // hcl2json evaluates an operator applied to a literal.
+            Expression::UnaryOp(op) => match (op.operator.value(), &op.expr) {
+                (UnaryOperator::Neg, Expression::Number(n)) => leaf(negate(n.value())),
+                (UnaryOperator::Not, Expression::Bool(b)) => leaf(Value::Bool(!*b.value())),
+                _ => leaf(self.wrapped(expr)),
+            },
             _ => leaf(self.wrapped(expr)),
         }
     }

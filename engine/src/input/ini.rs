@@ -3,12 +3,13 @@
 
 use serde_json::{Map, Number, Value};
 
+use super::location::Position;
 use super::{Document, ParseError};
 
 pub fn parse(text: &str) -> Result<Vec<Document>, ParseError> {
     let ini = ini::Ini::load_from_str(text).map_err(|e| {
         ParseError::at(
-            super::location::Position::new(e.line, e.col),
+            error_position(text, e.line, e.col),
             format!("invalid INI: {}", e.msg),
         )
     })?;
@@ -27,7 +28,26 @@ pub fn parse(text: &str) -> Result<Vec<Document>, ParseError> {
     Ok(vec![Document::without_locations(Value::Object(root))])
 }
 
+/// rust-ini reports one column past the character it stopped at, and a line break (or the
+/// end after a final one) as column 1 of the next line; point at the character itself, or
+/// at the end of the line that was cut short.
+fn error_position(text: &str, line: usize, column: usize) -> Position {
+    if column > 1 || line <= 1 {
+        return Position::new(line, column.saturating_sub(1).max(1));
+    }
+    let previous = text.split('\n').nth(line - 2).unwrap_or_default();
+    Position::new(
+        line - 1,
+        previous.trim_end_matches('\r').chars().count() + 1,
+    )
+}
+
+/// Numbers first, then booleans, as conftest reads values (Go's `ParseFloat` and
+/// `ParseBool`); whole numbers stay integers so they compare and print as written.
 fn typed(value: &str) -> Value {
+    if let Ok(i) = value.parse::<i64>() {
+        return Value::Number(i.into());
+    }
     if let Ok(f) = value.parse::<f64>()
         && let Some(n) = Number::from_f64(f)
     {

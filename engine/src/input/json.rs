@@ -7,8 +7,13 @@ use super::location::{Position, SourceMap};
 use super::{Document, ParseError, yaml};
 use crate::limits::{LimitExceeded, Limits};
 
+/// The deepest nesting serde_json parses; it refuses the 128th level itself.
+const SERDE_JSON_DEPTH: usize = 127;
+
 pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
-    check_depth(text, limits)?;
+    if check_depth(text, limits)? > SERDE_JSON_DEPTH {
+        return parse_deep(text, limits);
+    }
     let value: Value = serde_json::from_str(text).map_err(|e| {
         ParseError::at(
             Position::new(e.line(), e.column()),
@@ -18,10 +23,37 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
     Ok(vec![Document::without_locations(value)])
 }
 
+/// Input nested deeper than serde_json allows, but within `--max-depth`, goes through the
+/// YAML event parser (JSON is YAML 1.2), which does not recurse and gives positions too.
+fn parse_deep(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
+    let limits = Limits {
+        // Without aliases the values are bounded by the file size.
+        max_nodes: usize::MAX,
+        ..*limits
+    };
+    let documents = yaml::parse(text, &limits).map_err(|e| ParseError {
+        message: e.message.replace("invalid YAML", "invalid JSON"),
+        ..e
+    })?;
+    if documents.len() != 1 {
+        return Err(ParseError::without_position(
+            "invalid JSON: expected exactly one value".into(),
+        ));
+    }
+    Ok(documents)
+}
+
 /// The source map of one document; `index` counts the elements of a top-level array,
 /// which conftest evaluates one by one.
 pub fn source_map(text: &str, index: usize) -> Option<SourceMap> {
-    let documents = yaml::parse(text, &Limits::default()).ok()?;
+    // The text already passed the caller's limits when it was parsed.
+    let unbounded = Limits {
+        max_depth: usize::MAX,
+        max_nodes: usize::MAX,
+        max_documents: usize::MAX,
+        ..Limits::default()
+    };
+    let documents = yaml::parse(text, &unbounded).ok()?;
     let root = documents.into_iter().next()?;
     let map = root.source_map?;
     if root.value.is_array() {
@@ -31,9 +63,11 @@ pub fn source_map(text: &str, index: usize) -> Option<SourceMap> {
     }
 }
 
-/// serde_json stops at 128 levels itself; this gives the same limit a clear message.
-fn check_depth(text: &str, limits: &Limits) -> Result<(), ParseError> {
+/// Rejects nesting deeper than `max_depth` with a clear message before anything recurses;
+/// returns the deepest nesting found.
+fn check_depth(text: &str, limits: &Limits) -> Result<usize, ParseError> {
     let mut depth = 0usize;
+    let mut deepest = 0usize;
     let mut in_string = false;
     let mut escaped = false;
     let mut line = 1;
@@ -52,9 +86,10 @@ fn check_depth(text: &str, limits: &Limits) -> Result<(), ParseError> {
             b'"' => in_string = true,
             b'{' | b'[' => {
                 depth += 1;
+                deepest = deepest.max(depth);
                 if depth > limits.max_depth {
                     return Err(ParseError::limit(
-                        Position::new(line, i - line_start + 1),
+                        Position::new(line, text[line_start..i].chars().count() + 1),
                         LimitExceeded::depth(limits.max_depth),
                     ));
                 }
@@ -67,7 +102,7 @@ fn check_depth(text: &str, limits: &Limits) -> Result<(), ParseError> {
             _ => {}
         }
     }
-    Ok(())
+    Ok(deepest)
 }
 
 fn strip_position(message: &str) -> &str {

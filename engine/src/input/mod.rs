@@ -54,7 +54,7 @@ impl Format {
     pub fn from_name(name: &str) -> Result<Format, UnknownParser> {
         match name.to_ascii_lowercase().as_str() {
             "yaml" | "yml" => Ok(Format::Yaml),
-            "json" | "ndjson" => Ok(Format::Json),
+            "json" => Ok(Format::Json),
             "hcl2" | "hcl" | "tf" | "tfvars" => Ok(Format::Hcl2),
             "dockerfile" => Ok(Format::Dockerfile),
             "toml" => Ok(Format::Toml),

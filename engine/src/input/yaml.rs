@@ -7,19 +7,25 @@ use serde_json::{Map, Number, Value};
 use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use super::location::{Position, SourceMap};
+use super::location::{LineIndex, Position, SourceMap};
 use super::{Document, ParseError};
 use crate::limits::{LimitExceeded, Limits};
 
 /// Parses every non-empty document of a YAML stream.
 pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
+    // The scanner reads NUL as the end of the input, which would silently drop the rest.
+    if let Some(offset) = text.find('\0') {
+        return Err(ParseError::at(
+            LineIndex::new(text).position(text, offset),
+            "invalid YAML: NUL bytes are not allowed".into(),
+        ));
+    }
     let mut builder = Builder::new(limits);
     let mut parser = Parser::new_from_str(text);
     loop {
-        let (event, mark) = parser.next_token().map_err(|e| {
-            let marker = e.marker();
-            ParseError::at(position(marker), format!("invalid YAML: {}", e.info()))
-        })?;
+        let (event, mark) = parser
+            .next_token()
+            .map_err(|e| scan_error(e.marker(), e.info(), limits))?;
         if matches!(event, Event::StreamEnd) {
             break;
         }
@@ -32,10 +38,57 @@ fn position(mark: &Marker) -> Position {
     Position::new(mark.line(), mark.col() + 1)
 }
 
+/// The deepest flow nesting the scanner supports (its level counter is a `u8`).
+const SCANNER_FLOW_DEPTH: usize = 255;
+
+fn scan_error(mark: &Marker, info: &str, limits: &Limits) -> ParseError {
+    // The scanner reads a whole flow collection ahead, so its own nesting cap is met
+    // before the builder sees the level that crosses `max_depth`.
+    if info == "recursion limit exceeded" {
+        if limits.max_depth < SCANNER_FLOW_DEPTH {
+            return ParseError::limit(position(mark), LimitExceeded::depth(limits.max_depth));
+        }
+        return ParseError::at(
+            position(mark),
+            format!(
+                "invalid YAML: flow collections nested more than {SCANNER_FLOW_DEPTH} deep are not supported"
+            ),
+        );
+    }
+    ParseError::at(position(mark), format!("invalid YAML: {info}"))
+}
+
 struct Node {
     value: Value,
     map: SourceMap,
+    /// Values inside, this one included, as alias expansion would copy them.
     size: usize,
+    /// Levels of arrays and objects inside, this one included; 0 for a scalar.
+    height: usize,
+    /// A plain `<<` (or `!!merge`) scalar: a merge key when used as a mapping key.
+    merge_key: bool,
+}
+
+impl Node {
+    fn scalar(value: Value, at: Position, merge_key: bool) -> Self {
+        Self {
+            value,
+            map: SourceMap::leaf(at),
+            size: 1,
+            height: 0,
+            merge_key,
+        }
+    }
+
+    fn copy(&self) -> Self {
+        Self {
+            value: self.value.clone(),
+            map: self.map.clone(),
+            size: self.size,
+            height: self.height,
+            merge_key: false,
+        }
+    }
 }
 
 enum Frame {
@@ -49,7 +102,8 @@ enum Frame {
         start: Position,
         entries: Vec<(String, Node)>,
         index: HashMap<String, Entry>,
-        key: Option<(String, Position)>,
+        /// The pending key, its position, and whether it is a merge key.
+        key: Option<(String, Position, bool)>,
     },
 }
 
@@ -96,27 +150,24 @@ impl<'a> Builder<'a> {
             Event::DocumentStart => self.anchors.clear(),
             Event::Scalar(text, style, anchor, tag) => {
                 self.count(1, at)?;
+                let merge_key = is_merge_key(&text, style, tag.as_ref());
                 let value = resolve_scalar(text, style, tag.as_ref(), at)?;
-                self.complete(
-                    anchor,
-                    Node {
-                        value,
-                        map: SourceMap::leaf(at),
-                        size: 1,
-                    },
-                )?;
+                self.complete(anchor, Node::scalar(value, at, merge_key))?;
             }
             Event::Alias(anchor) => {
-                let Some(size) = self.anchors.get(&anchor).map(|n| n.size) else {
+                let Some((size, height)) = self.anchors.get(&anchor).map(|n| (n.size, n.height))
+                else {
                     return Err(ParseError::at(at, "alias to an unknown anchor".into()));
                 };
+                // An alias copies a whole subtree, which must fit where it is used.
+                if self.stack.len().saturating_add(height) > self.limits.max_depth {
+                    return Err(ParseError::limit(
+                        at,
+                        LimitExceeded::depth(self.limits.max_depth),
+                    ));
+                }
                 self.count(size, at)?;
-                let node = &self.anchors[&anchor];
-                let node = Node {
-                    value: node.value.clone(),
-                    map: node.map.clone(),
-                    size,
-                };
+                let node = self.anchors[&anchor].copy();
                 self.complete(0, node)?;
             }
             Event::SequenceStart(anchor, _) => {
@@ -145,6 +196,7 @@ impl<'a> Builder<'a> {
                         items,
                     }) => {
                         let size = 1 + items.iter().map(|n| n.size).sum::<usize>();
+                        let height = 1 + items.iter().map(|n| n.height).max().unwrap_or(0);
                         let (values, maps) = items.into_iter().map(|n| (n.value, n.map)).unzip();
                         let node = Node {
                             value: Value::Array(values),
@@ -153,6 +205,8 @@ impl<'a> Builder<'a> {
                                 children: maps,
                             },
                             size,
+                            height,
+                            merge_key: false,
                         };
                         (anchor, node)
                     }
@@ -163,6 +217,7 @@ impl<'a> Builder<'a> {
                         ..
                     }) => {
                         let size = 1 + entries.iter().map(|(_, n)| n.size).sum::<usize>();
+                        let height = 1 + entries.iter().map(|(_, n)| n.height).max().unwrap_or(0);
                         let mut object = Map::with_capacity(entries.len());
                         let mut maps = Vec::with_capacity(entries.len());
                         for (key, node) in entries {
@@ -179,6 +234,8 @@ impl<'a> Builder<'a> {
                                 children: maps,
                             },
                             size,
+                            height,
+                            merge_key: false,
                         };
                         (anchor, node)
                     }
@@ -210,14 +267,7 @@ impl<'a> Builder<'a> {
 
     fn complete(&mut self, anchor: usize, node: Node) -> Result<(), ParseError> {
         if anchor != 0 {
-            self.anchors.insert(
-                anchor,
-                Node {
-                    value: node.value.clone(),
-                    map: node.map.clone(),
-                    size: node.size,
-                },
-            );
+            self.anchors.insert(anchor, node.copy());
         }
         match self.stack.last_mut() {
             None => {
@@ -233,7 +283,6 @@ impl<'a> Builder<'a> {
                         source_map: Some(node.map),
                     });
                 }
-                self.nodes = 0;
             }
             Some(Frame::Sequence { items, .. }) => items.push(node),
             Some(Frame::Mapping {
@@ -242,9 +291,11 @@ impl<'a> Builder<'a> {
                 key,
                 ..
             }) => match key.take() {
-                None => *key = Some((scalar_key(node.value), node.map.position)),
-                Some((name, at)) if name == "<<" => merge(entries, index, node, at)?,
-                Some((name, at)) => {
+                None => {
+                    *key = Some((scalar_key(node.value), node.map.position, node.merge_key));
+                }
+                Some((_, at, true)) => merge(entries, index, node, at)?,
+                Some((name, at, false)) => {
                     let node = Node {
                         map: SourceMap {
                             position: at,
@@ -326,17 +377,53 @@ fn merge(
                     line: at.line,
                 },
             );
+            let (size, height) = measure(&value);
             entries.push((
                 key,
                 Node {
                     value,
                     map,
-                    size: 1,
+                    size,
+                    height,
+                    merge_key: false,
                 },
             ));
         }
     }
     Ok(())
+}
+
+/// The number of values in `value` and its levels of nesting, as [`Node`] counts them, so
+/// merged entries weigh what they copy when their mapping is aliased again.
+fn measure(value: &Value) -> (usize, usize) {
+    let mut size = 0;
+    let mut height = 0;
+    let mut pending = vec![(value, 0usize)];
+    while let Some((value, depth)) = pending.pop() {
+        size += 1;
+        match value {
+            Value::Array(items) => {
+                height = height.max(depth + 1);
+                pending.extend(items.iter().map(|v| (v, depth + 1)));
+            }
+            Value::Object(object) => {
+                height = height.max(depth + 1);
+                pending.extend(object.values().map(|v| (v, depth + 1)));
+            }
+            _ => {}
+        }
+    }
+    (size, height)
+}
+
+/// `<<` is a merge key only when plain (not quoted) or explicitly tagged `!!merge`.
+fn is_merge_key(text: &str, style: TScalarStyle, tag: Option<&Tag>) -> bool {
+    match tag {
+        Some(tag) => {
+            (tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!") && tag.suffix == "merge"
+        }
+        None => style == TScalarStyle::Plain && text == "<<",
+    }
 }
 
 fn scalar_key(value: Value) -> String {

@@ -5,10 +5,7 @@ use super::{Finding, Report, Severity};
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for result in &report.results {
-        let total = result.failures.len()
-            + result.warnings.len()
-            + result.exceptions.len()
-            + result.successes;
+        let total = result.total();
         out.push_str(&format!(
             "::group::Testing {:?} against {total} policies in namespace {:?}\n",
             result.file, result.namespace

@@ -79,6 +79,11 @@ pub struct CheckResult {
 }
 
 impl CheckResult {
+    /// How many tests this result counts: every finding and every success.
+    pub fn total(&self) -> usize {
+        self.failures.len() + self.warnings.len() + self.exceptions.len() + self.successes
+    }
+
     pub fn findings(&self) -> impl Iterator<Item = (Severity, &Finding)> {
         self.failures
             .iter()

@@ -5,10 +5,7 @@ use super::{Report, file_indicator};
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for result in &report.results {
-        let total = result.failures.len()
-            + result.warnings.len()
-            + result.exceptions.len()
-            + result.successes;
+        let total = result.total();
         if total == 0 {
             continue;
         }
@@ -22,35 +19,23 @@ pub fn render(report: &Report) -> String {
                 result.namespace
             ));
         };
-        for finding in &result.failures {
-            line(
-                &mut out,
-                "not ok",
-                &finding.location.to_string(),
-                &finding.message,
-            );
-        }
-        if !result.warnings.is_empty() {
-            out.push_str("# warnings\n");
-        }
-        for finding in &result.warnings {
-            line(
-                &mut out,
-                "not ok",
-                &finding.location.to_string(),
-                &finding.message,
-            );
-        }
-        if !result.exceptions.is_empty() {
-            out.push_str("# exceptions\n");
-        }
-        for finding in &result.exceptions {
-            line(
-                &mut out,
-                "ok",
-                &finding.location.to_string(),
-                &finding.message,
-            );
+        let sections = [
+            ("", "not ok", &result.failures),
+            ("# warnings\n", "not ok", &result.warnings),
+            ("# exceptions\n", "ok", &result.exceptions),
+        ];
+        for (heading, status, findings) in sections {
+            if !findings.is_empty() {
+                out.push_str(heading);
+            }
+            for finding in findings {
+                line(
+                    &mut out,
+                    status,
+                    &finding.location.to_string(),
+                    &finding.message,
+                );
+            }
         }
         if result.successes > 0 {
             out.push_str("# successes\n");
