@@ -378,7 +378,7 @@ fn a_policy_that_loops_hits_the_time_limit() {
     );
     assert_eq!(run.code, 1);
     assert!(
-        run.stderr.contains("x.yaml: evaluating data.main.deny exceeded the time limit of 300ms (raise it with --eval-timeout)"),
+        run.stderr.contains("x.yaml: evaluating data.main exceeded the time limit of 300ms (raise it with --eval-timeout)"),
         "{}",
         run.stderr
     );

@@ -1,6 +1,8 @@
 //! conftest's rule semantics over parsed inputs: which rules run, how their results are
 //! read, how exceptions exempt rules, and how successes are counted.
 
+use std::collections::HashMap;
+
 use regorus::Value as RegoValue;
 use serde_json::{Map, Value, json};
 
@@ -130,6 +132,9 @@ fn set_conftest_file(engine: &mut regorus::Engine, path: &str) {
 }
 
 /// Evaluates one namespace over the engine's current input, adding to `result`.
+///
+/// All of the namespace's rules are read in one query, so helper rules they share are
+/// evaluated once per document rather than once per rule.
 fn evaluate(
     engine: &mut regorus::Engine,
     limits: &Limits,
@@ -137,13 +142,11 @@ fn evaluate(
     locate: &dyn Fn(&[PathSegment]) -> Location,
     result: &mut CheckResult,
 ) -> Result<(), String> {
-    let exceptions = if namespace.has_exceptions {
-        let query = namespace.rule_path("exception");
-        let value = eval(engine, &query, limits)?;
-        exempted_names(&value)
-    } else {
-        Vec::new()
-    };
+    if namespace.rules.is_empty() {
+        return Ok(());
+    }
+    let mut values = eval_namespace(engine, namespace, limits)?;
+    let exceptions = exempted_names(&values.remove("exception").unwrap_or(RegoValue::Undefined));
     let before = (
         result.failures.len(),
         result.warnings.len(),
@@ -173,9 +176,14 @@ fn evaluate(
             }
             continue;
         }
-        let query = namespace.rule_path(&rule.name);
-        let value = eval(engine, &query, limits)?;
-        read_results(&value, rule, &query, locate, result)?;
+        let value = values.remove(&rule.name).unwrap_or(RegoValue::Undefined);
+        read_results(
+            &value,
+            rule,
+            &namespace.rule_path(&rule.name),
+            locate,
+            result,
+        )?;
     }
     result
         .prints
@@ -188,17 +196,39 @@ fn evaluate(
     Ok(())
 }
 
-fn eval(engine: &mut regorus::Engine, query: &str, limits: &Limits) -> Result<RegoValue, String> {
-    engine.eval_rule(query.to_string()).map_err(|e| {
+/// The values of every check rule (and `exception`) of a namespace, from one evaluation
+/// of its generated batch rule; an undefined rule is absent.
+fn eval_namespace(
+    engine: &mut regorus::Engine,
+    namespace: &Namespace,
+    limits: &Limits,
+) -> Result<HashMap<String, RegoValue>, String> {
+    let Some(batch_rule) = &namespace.batch_rule else {
+        return Ok(HashMap::new());
+    };
+    let package = format!("data.{}", namespace.name);
+    let object = engine.eval_rule(batch_rule.clone()).map_err(|e| {
         if e.downcast_ref::<regorus::LimitError>().is_some() {
             format!(
-                "evaluating {query} exceeded the time limit of {:?} (raise it with --eval-timeout)",
+                "evaluating {package} exceeded the time limit of {:?} (raise it with --eval-timeout)",
                 limits.eval_timeout
             )
         } else {
-            format!("evaluating {query}: {e}")
+            format!("evaluating {package}: {e}")
         }
-    })
+    })?;
+    let mut values = HashMap::new();
+    if let Ok(object) = object.as_object() {
+        for (key, wrapped) in object.iter() {
+            let (Ok(name), Ok(items)) = (key.as_string(), wrapped.as_array()) else {
+                continue;
+            };
+            if let Some(value) = items.iter().next() {
+                values.insert(name.to_string(), value.clone());
+            }
+        }
+    }
+    Ok(values)
 }
 
 /// Names listed by `exception` rules: a set of arrays of rule names.

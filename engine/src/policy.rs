@@ -85,6 +85,9 @@ pub struct Namespace {
     pub has_exceptions: bool,
     /// `test_*` rules, for `tollgate verify`, with where each is defined.
     pub tests: Vec<TestRule>,
+    /// The generated rule that reads every check rule of this namespace in one
+    /// evaluation, so that helper rules they share are evaluated once per document.
+    pub(crate) batch_rule: Option<String>,
 }
 
 impl Namespace {
@@ -190,7 +193,8 @@ impl PolicySet {
         for file in &files {
             add_policy(&mut engine, file, options.rego_version)?;
         }
-        let namespaces = discover(&mut engine)?;
+        let mut namespaces = discover(&mut engine)?;
+        add_batch_rules(&mut engine, &mut namespaces)?;
         let reads_conftest_file = files.iter().any(|f| f.source.contains("data.conftest"));
         Ok(Self {
             engine,
@@ -289,6 +293,44 @@ impl PolicySet {
         }
         Ok(selected)
     }
+}
+
+/// Source labels of generated modules start with this, so reports can leave them out.
+pub(crate) const GENERATED_PREFIX: &str = "<tollgate>";
+
+fn add_batch_rules(
+    engine: &mut regorus::Engine,
+    namespaces: &mut [Namespace],
+) -> Result<(), PolicyError> {
+    engine.set_rego_v0(false);
+    for (index, namespace) in namespaces.iter_mut().enumerate() {
+        if namespace.rules.is_empty() {
+            continue;
+        }
+        let mut names: Vec<&str> = namespace.rules.iter().map(|r| r.name.as_str()).collect();
+        if namespace.has_exceptions {
+            names.push("exception");
+        }
+        // Each rule sits in a comprehension so that an undefined one leaves the rest intact;
+        // one field per line, as regorus bounds the length of a source line.
+        let fields: Vec<String> = names
+            .iter()
+            .map(|name| format!("  {name:?}: [v | v := {}]", namespace.rule_path(name)))
+            .collect();
+        let package = format!("tollgate_generated.batch_{index}");
+        let source = format!(
+            "package {package}\n\nrules := {{\n{}\n}}\n",
+            fields.join(",\n")
+        );
+        engine
+            .add_policy(
+                format!("{GENERATED_PREFIX}/{}.rego", namespace.name),
+                source,
+            )
+            .map_err(|e| PolicyError::Compile(e.to_string()))?;
+        namespace.batch_rule = Some(format!("data.{package}.rules"));
+    }
+    Ok(())
 }
 
 fn add_policy(

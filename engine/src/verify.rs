@@ -122,6 +122,7 @@ pub fn coverage(policies: &PolicySet) -> Vec<FileCoverage> {
     report
         .files
         .into_iter()
+        .filter(|file| !file.path.starts_with(crate::policy::GENERATED_PREFIX))
         .map(|file| FileCoverage {
             path: file.path,
             covered: file.covered.len(),

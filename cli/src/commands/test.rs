@@ -29,33 +29,33 @@ pub fn run(args: &TestArgs) -> Result<u8> {
     let namespaces = policies.select(&args.namespace, args.all_namespaces)?;
     let targets = inputs::targets(&args.paths, &args.input)?;
 
-    let parsed: Vec<Result<InputFile, FileError>> = targets
-        .par_iter()
-        .map(|target| {
-            input::load(&target.path, target.format, &limits).map_err(|e| FileError {
-                file: e.path,
-                position: e.error.position,
-                message: e.error.message,
-            })
+    let load = |target: &inputs::Target| {
+        input::load(&target.path, target.format, &limits).map_err(|e| FileError {
+            file: e.path,
+            position: e.error.position,
+            message: e.error.message,
         })
-        .collect();
+    };
     let mut report = Report::default();
-    let mut files = Vec::with_capacity(parsed.len());
-    for result in parsed {
-        match result {
-            Ok(file) => files.push(file),
-            Err(error) => report.errors.push(error),
-        }
-    }
     if args.combine {
+        let parsed: Vec<Result<InputFile, FileError>> = targets.par_iter().map(load).collect();
+        let mut files = Vec::with_capacity(parsed.len());
+        for result in parsed {
+            match result {
+                Ok(file) => files.push(file),
+                Err(error) => report.errors.push(error),
+            }
+        }
         match check::check_combined(&policies, &namespaces, &files) {
             Ok(results) => report.results.extend(results),
             Err(error) => report.errors.push(error),
         }
     } else {
-        let checked: Vec<_> = files
+        // Each file is parsed, checked and dropped on one worker: memory stays at the
+        // results, not the inputs.
+        let checked: Vec<_> = targets
             .par_iter()
-            .map(|file| check::check_file(&policies, &namespaces, file))
+            .map(|target| check::check_file(&policies, &namespaces, &load(target)?))
             .collect();
         for result in checked {
             match result {
