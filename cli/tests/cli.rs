@@ -460,3 +460,161 @@ fn strict_refuses_unused_imports_and_deprecated_builtins() {
     let run = tollgate_in(dir.path(), &["test", "x.yaml"], None);
     assert!(!run.stderr.contains("strict mode"), "{}", run.stderr);
 }
+
+#[test]
+fn builtin_errors_are_undefined_unless_shown() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "policy/p.rego",
+        "package main\nimport rego.v1\ndeny contains \"bad number\" if to_number(input.n) > 1\nwarn contains \"checked\" if input.n\n",
+    );
+    write(dir.path(), "x.yaml", "n: not-a-number\n");
+    let run = tollgate_in(dir.path(), &["test", "--no-color", "x.yaml"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        summary(&run),
+        "2 tests, 1 passed, 1 warning, 0 failures, 0 exceptions"
+    );
+    let run = tollgate_in(
+        dir.path(),
+        &["test", "--show-builtin-errors", "x.yaml"],
+        None,
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("x.yaml: evaluating data.main"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn rego_version_selects_the_syntax() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "v0/p.rego",
+        "package main\ndeny[msg] { input.bad; msg := \"v0 rule\" }\n",
+    );
+    write(
+        dir.path(),
+        "v1/p.rego",
+        "package main\ndeny contains msg if { input.bad; msg := \"v1 rule\" }\n",
+    );
+    write(dir.path(), "x.yaml", "bad: true\n");
+    for (dir_name, version, code) in [
+        ("v0", "auto", 1),
+        ("v1", "auto", 1),
+        ("v0", "v0", 1),
+        ("v1", "v1", 1),
+        ("v0", "v1", 1),
+    ] {
+        let run = tollgate_in(
+            dir.path(),
+            &[
+                "test",
+                "--no-color",
+                "-p",
+                dir_name,
+                "--rego-version",
+                version,
+                "x.yaml",
+            ],
+            None,
+        );
+        assert_eq!(run.code, code, "{dir_name} as {version}: {}", run.stderr);
+    }
+    let run = tollgate_in(
+        dir.path(),
+        &["test", "-p", "v0", "--rego-version", "v1", "x.yaml"],
+        None,
+    );
+    assert!(
+        run.stderr.contains("v0/p.rego:2:"),
+        "a v0 policy read as v1 fails at its rule: {}",
+        run.stderr
+    );
+    let run = tollgate_in(
+        dir.path(),
+        &["test", "-p", "v1", "--rego-version", "v0", "x.yaml"],
+        None,
+    );
+    assert!(
+        run.stdout.contains("FAIL") || run.code == 1,
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    let run = tollgate_in(
+        dir.path(),
+        &["test", "-p", "v1", "--rego-version", "v2", "x.yaml"],
+        None,
+    );
+    assert!(
+        run.stderr.contains("invalid Rego version: v2"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn ignore_skips_matching_paths_while_walking() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "policy/p.rego", DENY_PRIVILEGED);
+    let privileged = "spec:\n  containers:\n    - securityContext: {privileged: true}\n";
+    write(dir.path(), "deploy/a.yaml", privileged);
+    write(dir.path(), "vendor/b.yaml", privileged);
+    let run = tollgate_in(
+        dir.path(),
+        &["test", "--no-color", "--ignore", "vendor/", "."],
+        None,
+    );
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("./deploy/a.yaml"), "{}", run.stdout);
+    assert!(!run.stdout.contains("vendor"), "{}", run.stdout);
+}
+
+#[test]
+fn junit_hide_message_names_cases_by_location_only() {
+    let mut args = vec!["test", "-o", "junit", "--junit-hide-message"];
+    args.extend(EXAMPLES);
+    let run = tollgate(&args);
+    assert!(
+        run.stdout
+            .contains("name=\"examples/inputs/kubernetes/app.yaml:27:13\""),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout
+            .contains("name=\"examples/inputs/kubernetes/app.yaml:27:13 - "),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn policies_see_conftest_file_data_and_print_output() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "policy/p.rego",
+        "package main\nimport rego.v1\nwarn contains msg if {\n  print(\"checking\", data.conftest.file.name)\n  msg := sprintf(\"file %s\", [data.conftest.file.name])\n}\n",
+    );
+    write(dir.path(), "sub/x.yaml", "a: 1\n");
+    let run = tollgate_in(dir.path(), &["test", "--no-color", "sub/x.yaml"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("WARN - sub/x.yaml:1:1 - main - file x.yaml"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("PRNT   sub/x.yaml: policy/p.rego:4: checking x.yaml"),
+        "{}",
+        run.stdout
+    );
+}
