@@ -53,7 +53,7 @@ fn yaml_alias_bomb() {
     assert_rejected(
         dir.path(),
         "bomb.yaml",
-        "number of values (after YAML alias expansion) exceeds the limit of 2000000 (raise it with --max-nodes)",
+        "number of values (after YAML alias expansion) exceeds the limit of 1000000 (raise it with --max-nodes)",
     );
 }
 

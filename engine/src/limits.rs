@@ -25,7 +25,7 @@ impl Default for Limits {
         Self {
             max_file_bytes: 64 * 1024 * 1024,
             max_depth: 128,
-            max_nodes: 2_000_000,
+            max_nodes: 1_000_000,
             max_documents: 10_000,
             eval_timeout: Duration::from_secs(5),
         }

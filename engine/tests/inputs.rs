@@ -428,7 +428,7 @@ fn yaml_alias_bomb_is_rejected_quickly() {
     assert_limit(&error, "--max-nodes");
     assert_eq!(
         error.message,
-        "number of values (after YAML alias expansion) exceeds the limit of 2000000 (raise it with --max-nodes)"
+        "number of values (after YAML alias expansion) exceeds the limit of 1000000 (raise it with --max-nodes)"
     );
     assert!(error.position.is_some());
     assert!(
