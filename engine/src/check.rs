@@ -1,17 +1,118 @@
 //! conftest's rule semantics over parsed inputs: which rules run, how their results are
-//! read, how exceptions exempt rules, and how successes are counted.
+//! read, how exceptions exempt rules, and how successes are counted; plus what tollgate
+//! adds on top: annotated policies run only on their kind of input, findings carry their
+//! policy's metadata, and ignores turn findings into exceptions.
 
 use std::collections::HashMap;
 
 use regorus::Value as RegoValue;
 use serde_json::{Map, Value, json};
 
-use crate::input::{InputFile, PathSegment};
+use crate::ignores;
+use crate::input::{InputFile, InputKind, PathSegment, Position};
 use crate::limits::Limits;
 use crate::policy::{CheckRule, Namespace, PolicySet, RuleKind};
 use crate::report::{CheckResult, FileError, Finding, Location};
 
-/// Checks each document of a file against the namespaces; one result per namespace.
+/// What an evaluation's input came from: it places findings and knows the ignores that
+/// the input itself carries (annotations, comments).
+pub trait Subject {
+    fn locate(&self, path: &[PathSegment]) -> Location;
+    /// Why the input exempts finding `id` at `path`, if it does.
+    fn ignored(&self, path: &[PathSegment], id: &str) -> Option<String>;
+}
+
+/// One document of one file.
+pub struct DocumentSubject<'a> {
+    pub file: &'a InputFile,
+    pub index: usize,
+}
+
+impl Subject for DocumentSubject<'_> {
+    fn locate(&self, path: &[PathSegment]) -> Location {
+        Location {
+            file: self.file.path.clone(),
+            position: self.file.locate(self.index, path),
+        }
+    }
+
+    fn ignored(&self, path: &[PathSegment], id: &str) -> Option<String> {
+        ignores::in_document(self.file, self.index, path, id)
+    }
+}
+
+/// Several documents given as one input, `[{path, contents}]`; a finding's path starts
+/// with the index of the entry it is about.
+pub struct CombinedSubject<'a> {
+    entries: Vec<(&'a InputFile, usize)>,
+}
+
+impl<'a> CombinedSubject<'a> {
+    /// The documents that `keep` accepts, sorted by path as conftest sorts them.
+    pub fn new(files: &'a [InputFile], keep: impl Fn(&InputFile, usize) -> bool) -> Self {
+        let mut entries: Vec<(&InputFile, usize)> = files
+            .iter()
+            .flat_map(|f| (0..f.documents.len()).map(move |i| (f, i)))
+            .filter(|(f, i)| keep(f, *i))
+            .collect();
+        entries.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        Self { entries }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn input(&self) -> Value {
+        Value::Array(
+            self.entries
+                .iter()
+                .map(|(file, i)| json!({"path": file.path, "contents": file.documents[*i].value}))
+                .collect(),
+        )
+    }
+
+    fn entry(&self, path: &[PathSegment]) -> Option<(DocumentSubject<'a>, usize)> {
+        match path {
+            [PathSegment::Index(i), PathSegment::Key(contents), ..] if contents == "contents" => {
+                let (file, index) = *self.entries.get(*i)?;
+                Some((DocumentSubject { file, index }, 2))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Subject for CombinedSubject<'_> {
+    fn locate(&self, path: &[PathSegment]) -> Location {
+        match self.entry(path) {
+            Some((document, skip)) => document.locate(&path[skip..]),
+            None => Location {
+                file: COMBINED.into(),
+                position: Position::new(1, 1),
+            },
+        }
+    }
+
+    fn ignored(&self, path: &[PathSegment], id: &str) -> Option<String> {
+        let (document, skip) = self.entry(path)?;
+        document.ignored(&path[skip..], id)
+    }
+}
+
+/// The file name conftest reports for a combined input.
+pub const COMBINED: &str = "Combined";
+
+/// Whether a namespace runs on each document of a file, by its annotated input kind.
+fn applies_per_document(namespace: &Namespace, kind: Option<InputKind>) -> bool {
+    match namespace.input {
+        None => true,
+        Some(wanted) => !wanted.is_aggregate() && Some(wanted) == kind,
+    }
+}
+
+/// Checks each document of a file against the namespaces that apply to it; one result
+/// per namespace (routed namespaces that did not apply are left out).
 pub fn check_file(
     policies: &PolicySet,
     namespaces: &[Namespace],
@@ -30,21 +131,57 @@ pub fn check_file(
         })
         .collect();
     for (index, document) in file.documents.iter().enumerate() {
+        let kind = InputKind::of(file.format, &document.value);
         let input = to_rego(&document.value);
-        let locate = |path: &[PathSegment]| Location {
-            file: file.path.clone(),
-            position: file.locate(index, path),
-        };
+        let subject = DocumentSubject { file, index };
         for (namespace, result) in namespaces.iter().zip(results.iter_mut()) {
+            if !applies_per_document(namespace, kind) {
+                continue;
+            }
             engine.set_input(input.clone());
-            evaluate(&mut engine, &policies.limits, namespace, &locate, result).map_err(
-                |message| FileError {
+            evaluate(&mut engine, policies, namespace, &subject, result).map_err(|message| {
+                FileError {
                     file: file.path.clone(),
                     position: None,
                     message,
-                },
-            )?;
+                }
+            })?;
         }
+    }
+    Ok(results
+        .into_iter()
+        .zip(namespaces)
+        .filter(|(result, namespace)| namespace.input.is_none() || result.total() > 0)
+        .map(|(result, _)| result)
+        .collect())
+}
+
+/// Checks one input built from several documents (`--combine`, a set of Kubernetes
+/// objects, a Terraform module) against the namespaces; one result per namespace.
+pub fn check_input(
+    policies: &PolicySet,
+    namespaces: &[Namespace],
+    input: &Value,
+    subject: &dyn Subject,
+    label: &str,
+) -> Result<Vec<CheckResult>, FileError> {
+    let mut engine = policies.engine.clone();
+    engine.set_input(to_rego(input));
+    let mut results = Vec::with_capacity(namespaces.len());
+    for namespace in namespaces {
+        let mut result = CheckResult {
+            file: label.into(),
+            namespace: namespace.name.clone(),
+            ..CheckResult::default()
+        };
+        evaluate(&mut engine, policies, namespace, subject, &mut result).map_err(|message| {
+            FileError {
+                file: label.into(),
+                position: None,
+                message,
+            }
+        })?;
+        results.push(result);
     }
     Ok(results)
 }
@@ -55,60 +192,8 @@ pub fn check_combined(
     namespaces: &[Namespace],
     files: &[InputFile],
 ) -> Result<Vec<CheckResult>, FileError> {
-    let mut entries: Vec<(&InputFile, usize)> = files
-        .iter()
-        .flat_map(|f| (0..f.documents.len()).map(move |i| (f, i)))
-        .collect();
-    entries.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-    let input: Vec<Value> = entries
-        .iter()
-        .map(|(file, i)| json!({"path": file.path, "contents": file.documents[*i].value}))
-        .collect();
-    let mut engine = policies.engine.clone();
-    engine.set_input(to_rego(&Value::Array(input)));
-    let locate = |path: &[PathSegment]| match path {
-        [PathSegment::Index(i), PathSegment::Key(contents), rest @ ..]
-            if contents == "contents" =>
-        {
-            match entries.get(*i) {
-                Some((file, document)) => Location {
-                    file: file.path.clone(),
-                    position: file.locate(*document, rest),
-                },
-                None => combined_location(),
-            }
-        }
-        _ => combined_location(),
-    };
-    let mut results = Vec::with_capacity(namespaces.len());
-    for namespace in namespaces {
-        let mut result = CheckResult {
-            file: "Combined".into(),
-            namespace: namespace.name.clone(),
-            ..CheckResult::default()
-        };
-        evaluate(
-            &mut engine,
-            &policies.limits,
-            namespace,
-            &locate,
-            &mut result,
-        )
-        .map_err(|message| FileError {
-            file: "Combined".into(),
-            position: None,
-            message,
-        })?;
-        results.push(result);
-    }
-    Ok(results)
-}
-
-fn combined_location() -> Location {
-    Location {
-        file: "Combined".into(),
-        position: crate::input::Position::new(1, 1),
-    }
+    let subject = CombinedSubject::new(files, |_, _| true);
+    check_input(policies, namespaces, &subject.input(), &subject, COMBINED)
 }
 
 fn to_rego(value: &Value) -> RegoValue {
@@ -137,15 +222,15 @@ fn set_conftest_file(engine: &mut regorus::Engine, path: &str) {
 /// evaluated once per document rather than once per rule.
 fn evaluate(
     engine: &mut regorus::Engine,
-    limits: &Limits,
+    policies: &PolicySet,
     namespace: &Namespace,
-    locate: &dyn Fn(&[PathSegment]) -> Location,
+    subject: &dyn Subject,
     result: &mut CheckResult,
 ) -> Result<(), String> {
     if namespace.rules.is_empty() {
         return Ok(());
     }
-    let mut values = eval_namespace(engine, namespace, limits)?;
+    let mut values = eval_namespace(engine, namespace, &policies.limits)?;
     let exceptions = exempted_names(&values.remove("exception").unwrap_or(RegoValue::Undefined));
     let before = (
         result.failures.len(),
@@ -171,19 +256,17 @@ fn evaluate(
                     message: query.clone(),
                     metadata: Map::from_iter([("query".to_string(), Value::String(query.clone()))]),
                     explicit_location: None,
-                    location: locate(&[]),
+                    location: subject.locate(&[]),
                 });
             }
             continue;
         }
         let value = values.remove(&rule.name).unwrap_or(RegoValue::Undefined);
-        read_results(
-            &value,
-            rule,
-            &namespace.rule_path(&rule.name),
-            locate,
-            result,
-        )?;
+        let query = namespace.rule_path(&rule.name);
+        let start = (result.failures.len(), result.warnings.len());
+        read_results(&value, rule, &query, subject, result)?;
+        annotate(namespace, result, start);
+        apply_ignores(policies, subject, result, start);
     }
     result
         .prints
@@ -258,7 +341,7 @@ fn read_results(
     value: &RegoValue,
     rule: &CheckRule,
     query: &str,
-    locate: &dyn Fn(&[PathSegment]) -> Location,
+    subject: &dyn Subject,
     result: &mut CheckResult,
 ) -> Result<(), String> {
     let items = elements(value);
@@ -273,9 +356,9 @@ fn read_results(
                 message,
                 metadata: Map::from_iter([("query".to_string(), Value::String(query.into()))]),
                 explicit_location: None,
-                location: locate(&[]),
+                location: subject.locate(&[]),
             },
-            Value::Object(object) => object_finding(object, query, locate)?,
+            Value::Object(object) => object_finding(object, query, subject)?,
             _ => continue,
         };
         match rule.kind {
@@ -289,7 +372,7 @@ fn read_results(
 fn object_finding(
     mut object: Map<String, Value>,
     query: &str,
-    locate: &dyn Fn(&[PathSegment]) -> Location,
+    subject: &dyn Subject,
 ) -> Result<Finding, String> {
     let Some(Value::String(message)) = object.remove("msg") else {
         return Err(format!(
@@ -305,12 +388,12 @@ fn object_finding(
         _ => None,
     };
     let path = object.get("path").map(path_segments).unwrap_or_default();
-    let mut location = locate(&path);
+    let mut location = subject.locate(&path);
     if let Some((file, line)) = &explicit_location {
         if !file.is_empty() {
             location.file = file.clone();
         }
-        location.position = crate::input::Position::new(*line as usize, 1);
+        location.position = Position::new(*line as usize, 1);
     }
     object.insert("query".into(), Value::String(query.into()));
     Ok(Finding {
@@ -319,6 +402,51 @@ fn object_finding(
         explicit_location,
         location,
     })
+}
+
+/// Findings added since `start` carry their policy's annotated id, title, severity,
+/// remediation and reference (unless the result set them itself).
+fn annotate(namespace: &Namespace, result: &mut CheckResult, start: (usize, usize)) {
+    let Some(annotations) = &namespace.annotations else { return };
+    let new = result.failures[start.0..]
+        .iter_mut()
+        .chain(result.warnings[start.1..].iter_mut());
+    for finding in new {
+        for (key, value) in annotations.finding_metadata() {
+            finding.metadata.entry(key).or_insert(value);
+        }
+    }
+}
+
+/// Findings added since `start` whose id is skipped, or ignored by their input, become
+/// exceptions that say why: an ignore is reported, never dropped.
+fn apply_ignores(
+    policies: &PolicySet,
+    subject: &dyn Subject,
+    result: &mut CheckResult,
+    start: (usize, usize),
+) {
+    let mut exempt = |findings: &mut Vec<Finding>, from: usize| {
+        for mut finding in findings.split_off(from) {
+            let id = finding.metadata.get("id").and_then(Value::as_str).map(str::to_string);
+            let reason = id.as_ref().and_then(|id| {
+                if policies.skip.contains(id) {
+                    return Some("skipped with --skip".to_string());
+                }
+                let path = finding.metadata.get("path").map(path_segments).unwrap_or_default();
+                subject.ignored(&path, id)
+            });
+            match (reason, id) {
+                (Some(reason), Some(id)) => {
+                    finding.message = format!("{id}: {} ({reason})", finding.message);
+                    result.exceptions.push(finding);
+                }
+                _ => findings.push(finding),
+            }
+        }
+    };
+    exempt(&mut result.failures, start.0);
+    exempt(&mut result.warnings, start.1);
 }
 
 /// A result's `path`: an array of keys and indexes, or a dotted string.

@@ -2,6 +2,8 @@
 //! semantics, and reports findings in every output format from one result type.
 
 pub mod check;
+pub mod ignores;
+pub mod annotations;
 pub mod input;
 pub mod limits;
 pub mod policy;

@@ -1,7 +1,7 @@
 //! Loading Rego policies and data into a prepared regorus engine, and discovering the
 //! namespaces and conftest rules (`deny`, `violation`, `warn`, `exception`) they define.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
@@ -10,7 +10,8 @@ use regorus::unstable::{Expr, Rule, RuleHead};
 use regorus::utils::limits::ExecutionTimerConfig;
 use serde_json::Value;
 
-use crate::input::{self, Format};
+use crate::annotations::Annotations;
+use crate::input::{self, Format, InputKind};
 use crate::limits::Limits;
 
 /// Which Rego syntax to accept. `Auto` tries v1 first, then v0, so both the policies of
@@ -78,13 +79,17 @@ pub struct TestRule {
 }
 
 /// The conftest rules of one Rego package.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Namespace {
     pub name: String,
     pub rules: Vec<CheckRule>,
     pub has_exceptions: bool,
     /// `test_*` rules, for `tollgate verify`, with where each is defined.
     pub tests: Vec<TestRule>,
+    /// The package's `# METADATA` annotations (title, id, severity, input kind...).
+    pub annotations: Option<Annotations>,
+    /// The kind of input the package applies to (`custom.input`); `None` means every input.
+    pub input: Option<InputKind>,
     /// The generated rule that reads every check rule of this namespace in one
     /// evaluation, so that helper rules they share are evaluated once per document.
     pub(crate) batch_rule: Option<String>,
@@ -118,6 +123,8 @@ pub struct PolicySet {
     pub files: Vec<PolicyFile>,
     pub(crate) reads_conftest_file: bool,
     pub(crate) limits: Limits,
+    /// Policy ids whose findings are reported as exceptions (`--skip`).
+    pub skip: BTreeSet<String>,
 }
 
 impl fmt::Debug for PolicySet {
@@ -193,7 +200,17 @@ impl PolicySet {
         for file in &files {
             add_policy(&mut engine, file, options.rego_version)?;
         }
-        let mut namespaces = discover(&mut engine)?;
+        let mut annotations = HashMap::new();
+        for file in &files {
+            let parsed = Annotations::parse(&file.source).map_err(|message| PolicyError::Read {
+                path: file.path.clone(),
+                message,
+            })?;
+            if let Some(parsed) = parsed {
+                annotations.insert(file.path.clone(), parsed);
+            }
+        }
+        let mut namespaces = discover(&mut engine, &annotations)?;
         add_batch_rules(&mut engine, &mut namespaces)?;
         let reads_conftest_file = files.iter().any(|f| f.source.contains("data.conftest"));
         Ok(Self {
@@ -202,6 +219,7 @@ impl PolicySet {
             files,
             reads_conftest_file,
             limits: options.limits,
+            skip: BTreeSet::new(),
         })
     }
 
@@ -353,7 +371,10 @@ fn add_policy(
 }
 
 /// Reads rule names from the parsed modules: conftest selects rules by name.
-fn discover(engine: &mut regorus::Engine) -> Result<Vec<Namespace>, PolicyError> {
+fn discover(
+    engine: &mut regorus::Engine,
+    annotations: &HashMap<String, Annotations>,
+) -> Result<Vec<Namespace>, PolicyError> {
     let packages = engine
         .get_policy_package_components()
         .map_err(|e| PolicyError::Compile(e.to_string()))?;
@@ -364,6 +385,19 @@ fn discover(engine: &mut regorus::Engine) -> Result<Vec<Namespace>, PolicyError>
             name,
             ..Namespace::default()
         });
+        if let Some(found) = annotations.get(&package.source_file) {
+            let input = found.custom_str("input");
+            namespace.input = input.and_then(InputKind::from_name);
+            if let (Some(name), None) = (input, namespace.input) {
+                return Err(PolicyError::Read {
+                    path: package.source_file.clone(),
+                    message: format!(
+                        "unknown input kind {name:?} in METADATA (expected kubernetes, kubernetes-set, terraform, dockerfile or sbom)"
+                    ),
+                });
+            }
+            namespace.annotations = Some(found.clone());
+        }
         for rule in &module.policy {
             let Some(rule_name) = rule_name(rule) else {
                 continue;

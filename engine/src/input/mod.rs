@@ -5,6 +5,7 @@ mod dockerfile;
 mod hcl;
 mod ini;
 mod json;
+mod kind;
 pub mod location;
 mod toml;
 mod yaml;
@@ -16,6 +17,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::limits::{LimitExceeded, Limits};
+pub use kind::{InputKind, is_terraform_plan};
 pub use location::{PathSegment, Position, SourceMap};
 
 /// The parsers tollgate understands, named as conftest names them for `--parser`.
@@ -122,6 +124,11 @@ pub struct InputFile {
 }
 
 impl InputFile {
+    /// Line `line` (1-based) of the source text.
+    pub fn source_line(&self, line: u32) -> Option<&str> {
+        self.text.lines().nth((line as usize).checked_sub(1)?)
+    }
+
     /// The position of `path` inside document `index`; the document's first line when the
     /// path is empty or unknown.
     pub fn locate(&self, index: usize, path: &[PathSegment]) -> Position {

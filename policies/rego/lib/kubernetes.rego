@@ -54,3 +54,110 @@ latest_minor := 37
 minor := to_number(split(trim_prefix(data.tollgate.options.k8s_version, "v"), ".")[1]) if {
 	data.tollgate.options.k8s_version
 } else := latest_minor
+
+# ---------------------------------------------------------------------------------------
+# Helpers taking the object as an argument, for the kubernetes-set policies (input: an
+# array of {"path": file, "contents": object}) and for paths to optional fields.
+
+# "Deployment shop/web" for any object.
+name_of(obj) := sprintf("%s %s/%s", [obj.kind, obj.metadata.namespace, obj.metadata.name]) if {
+	obj.metadata.namespace
+} else := sprintf("%s %s", [object.get(obj, "kind", "<no kind>"), object.get(obj, ["metadata", "name"], "<unnamed>")])
+
+# The namespace of an object, "default" when unset or empty.
+namespace_of(obj) := ns if {
+	ns := obj.metadata.namespace
+	is_string(ns)
+	ns != ""
+} else := "default"
+
+# The path of the pod template's metadata (where its labels are) for a workload kind.
+pod_metadata_path_of(kind) := ["metadata"] if kind == "Pod"
+
+pod_metadata_path_of(kind) := ["spec", "template", "metadata"] if kind in template_kinds
+
+pod_metadata_path_of(kind) := ["spec", "jobTemplate", "spec", "template", "metadata"] if kind == "CronJob"
+
+# Every workload document of a kubernetes-set input, with its pod template's labels:
+# {"index": i, "object": obj, "namespace": ns, "labels": {...}}.
+set_workloads contains {"index": i, "object": obj, "namespace": namespace_of(obj), "labels": labels} if {
+	some i, doc in input
+	obj := doc.contents
+	is_object(obj)
+	obj.kind in workload_kinds
+	labels := object.get(obj, array.concat(pod_metadata_path_of(obj.kind), ["labels"]), {})
+}
+
+# The longest prefix of path that exists in obj: where a missing field would go.
+existing_path(obj, path) := path if {
+	not _missing(obj, path)
+} else := longest if {
+	prefixes := [p |
+		some n in numbers.range(0, count(path) - 1)
+		p := array.slice(path, 0, n)
+		not _missing(obj, p)
+	]
+	longest := prefixes[count(prefixes) - 1]
+}
+
+_missing(obj, path) if object.get(obj, path, "__tollgate_missing__") == "__tollgate_missing__"
+
+# Whether a label selector ({matchLabels, matchExpressions}) selects the given labels.
+# An empty selector selects everything; callers handle null selectors themselves.
+selector_matches(selector, labels) if {
+	every k, v in object.get(selector, "matchLabels", {}) {
+		labels[k] == v
+	}
+	every e in object.get(selector, "matchExpressions", []) {
+		_expression_matches(e, labels)
+	}
+}
+
+_expression_matches(e, labels) if {
+	e.operator == "In"
+	labels[e.key] in e.values
+}
+
+_expression_matches(e, labels) if {
+	e.operator == "NotIn"
+	not labels[e.key] in object.get(e, "values", [])
+}
+
+_expression_matches(e, labels) if {
+	e.operator == "Exists"
+	_ = labels[e.key]
+}
+
+_expression_matches(e, labels) if {
+	e.operator == "DoesNotExist"
+	not _has_key(labels, e.key)
+}
+
+_has_key(obj, key) if _ = obj[key]
+
+# ---- Helpers for the Pod Security Standards policies (k8s.pss.*) ----
+# (Paths to annotations: pod_metadata_path_of(input.kind); to missing fields: existing_path.)
+
+# The pod-level securityContext (may be absent) and its path.
+pod_security_context := object.get(pod_spec, "securityContext", {})
+
+pod_security_context_path := array.concat(pod_spec_path, ["securityContext"])
+
+# `container "app"`, `init container "setup"`, `ephemeral container "debug"`, for messages.
+container_kinds := {
+	"containers": "container",
+	"initContainers": "init container",
+	"ephemeralContainers": "ephemeral container",
+}
+
+container_desc(entry) := sprintf("%s \"%s\"", [container_kinds[entry.field], entry.container.name])
+
+# spec.hostUsers: false puts the pod in a user namespace (PSA relaxes some checks for it from 1.35).
+user_namespace_pod if pod_spec.hostUsers == false
+
+# PSA (policy 1.25+) skips allowPrivilegeEscalation, restricted seccomp and restricted
+# capabilities for pods with spec.os.name: windows.
+pss_windows_exempt if {
+	minor >= 25
+	is_windows
+}

@@ -1,0 +1,72 @@
+# METADATA
+# title: Container without a readiness probe
+# description: >-
+#   Every container of a long-running workload (Deployment, StatefulSet, DaemonSet,
+#   ReplicaSet, ReplicationController) should define a readinessProbe, so traffic
+#   and rollouts wait until it can actually serve. Bare Pods, Jobs and
+#   CronJobs are exempt (they run to completion or are not managed), and so are
+#   initContainers and ephemeralContainers.
+# custom:
+#   id: k8s.workload.readiness-probe
+#   severity: warn
+#   input: kubernetes
+#   remediation: Add a readinessProbe (httpGet, tcpSocket, grpc or exec) to every container.
+#   reference: https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
+#   example_pass: |
+#     apiVersion: apps/v1
+#     kind: Deployment
+#     metadata:
+#       name: web
+#       namespace: shop
+#     spec:
+#       selector:
+#         matchLabels:
+#           app: web
+#       template:
+#         metadata:
+#           labels:
+#             app: web
+#         spec:
+#           containers:
+#             - name: web
+#               image: nginx:1.27.3
+#               readinessProbe:
+#                 httpGet:
+#                   path: /healthz
+#                   port: 80
+#   example_fail: |
+#     apiVersion: apps/v1
+#     kind: Deployment
+#     metadata:
+#       name: web
+#       namespace: shop
+#     spec:
+#       selector:
+#         matchLabels:
+#           app: web
+#       template:
+#         metadata:
+#           labels:
+#             app: web
+#         spec:
+#           containers:
+#             - name: web
+#               image: nginx:1.27.3
+package tollgate.k8s.workload.readiness_probe
+
+import rego.v1
+
+import data.tollgate.lib.kubernetes as k8s
+
+long_running_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"}
+
+warn contains result if {
+	input.kind in long_running_kinds
+	some c in k8s.containers
+	c.field == "containers"
+	not c.container.readinessProbe
+	result := {
+		"msg": sprintf("%s: %s has no readinessProbe", [k8s.name, k8s.container_desc(c)]),
+		"path": c.path,
+	}
+}
