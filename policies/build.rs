@@ -18,21 +18,39 @@ fn main() {
             .expect("under rego/")
             .to_string_lossy()
             .replace('\\', "/");
-        let entry = format!("    ({relative:?}, include_str!({:?})),\n", file.display().to_string());
-        let target = if relative.ends_with("_test.rego") { &mut tests } else { &mut policies };
+        let entry = format!(
+            "    ({relative:?}, include_str!({:?})),\n",
+            file.display().to_string()
+        );
+        let target = if relative.ends_with("_test.rego") {
+            &mut tests
+        } else {
+            &mut policies
+        };
         target.push_str(&entry);
     }
     let mut out = String::new();
     writeln!(out, "/// Bundled policy files: (path under rego/, source).").unwrap();
-    writeln!(out, "pub static POLICIES: &[(&str, &str)] = &[\n{policies}];").unwrap();
-    writeln!(out, "/// Their unit tests, for `tollgate verify --bundled`.").unwrap();
+    writeln!(
+        out,
+        "pub static POLICIES: &[(&str, &str)] = &[\n{policies}];"
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "/// Their unit tests, for `tollgate verify --bundled`."
+    )
+    .unwrap();
     writeln!(out, "pub static TESTS: &[(&str, &str)] = &[\n{tests}];").unwrap();
-    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("bundled.rs");
+    let dest =
+        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("bundled.rs");
     std::fs::write(dest, out).expect("write bundled.rs");
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

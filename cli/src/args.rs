@@ -22,13 +22,40 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Print input files as the JSON that policies see
     Parse(ParseArgs),
+    /// List and describe the bundled policies
+    Policies(PoliciesArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct PoliciesArgs {
+    #[command(subcommand)]
+    pub command: PoliciesCommand,
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum PoliciesCommand {
+    /// List every bundled policy: id, severity, input, title
+    List {
+        /// Output format: text or json
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+    },
+    /// Describe one bundled policy, with a passing and a failing example
+    Show {
+        /// The policy id, e.g. k8s.pss.baseline.privileged
+        id: String,
+    },
 }
 
 #[derive(Debug, Args, Clone)]
 pub struct PolicyArgs {
-    /// Directory or file of Rego policies (repeatable)
-    #[arg(short, long = "policy", value_name = "PATH", default_value = "policy")]
+    /// Directory or file of Rego policies (repeatable; default: policy/ if it exists,
+    /// else the bundled policies)
+    #[arg(short, long = "policy", value_name = "PATH")]
     pub policy: Vec<PathBuf>,
+    /// Run the bundled policies too, beside those of --policy
+    #[arg(long)]
+    pub bundled: bool,
     /// YAML or JSON data files or directories, merged under `data` (repeatable)
     #[arg(short, long = "data", value_name = "PATH")]
     pub data: Vec<PathBuf>,
@@ -136,6 +163,25 @@ pub struct TestArgs {
         value_name = "FILE"
     )]
     pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub selection: BundledArgs,
+}
+
+/// Which bundled policies run, and how.
+#[derive(Debug, Args, Clone)]
+pub struct BundledArgs {
+    /// Pod Security Standards level of the bundled policies: baseline or restricted
+    #[arg(long, value_name = "LEVEL", default_value = "restricted", value_parser = ["baseline", "restricted"])]
+    pub pss: String,
+    /// Kubernetes version whose Pod Security rules apply, e.g. 1.30 (default: the latest)
+    #[arg(long, value_name = "1.NN")]
+    pub k8s_version: Option<String>,
+    /// Report findings of these policy ids as exceptions (comma-separated, repeatable)
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub skip: Vec<String>,
+    /// Run only these bundled policy ids (comma-separated, repeatable)
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub only: Vec<String>,
 }
 
 #[derive(Debug, Args, Clone)]

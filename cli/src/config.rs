@@ -30,7 +30,7 @@ pub fn parse_with_config() -> Result<Cli, clap::Error> {
     if explicit.is_none() && !path.exists() {
         return Cli::from_arg_matches(&matches);
     }
-    let extra = config_args(&path, sub)
+    let extra = config_args(&path, name, sub)
         .map_err(|message| Cli::command().error(clap::error::ErrorKind::InvalidValue, message))?;
     if extra.is_empty() {
         return Cli::from_arg_matches(&matches);
@@ -47,7 +47,7 @@ pub fn parse_with_config() -> Result<Cli, clap::Error> {
     Cli::from_arg_matches(&matches)
 }
 
-fn config_args(path: &Path, sub: &ArgMatches) -> Result<Vec<String>, String> {
+fn config_args(path: &Path, name: &str, sub: &ArgMatches) -> Result<Vec<String>, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read config file {}: {e}", path.display()))?;
     let table: toml::Table = text
@@ -56,7 +56,10 @@ fn config_args(path: &Path, sub: &ArgMatches) -> Result<Vec<String>, String> {
     let mut args = Vec::new();
     for (key, value) in table {
         let id = key.replace('-', "_");
-        let known = sub.ids().any(|i| i.as_str() == id);
+        let command = Cli::command();
+        let known = command
+            .find_subcommand(name)
+            .is_some_and(|c| c.get_arguments().any(|a| a.get_id().as_str() == id));
         if !known {
             return Err(format!(
                 "{}: unknown key {key:?} (keys are the flag names, e.g. policy, namespace, output)",

@@ -5,14 +5,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use tollgate_engine::input::Format;
+pub use tollgate_engine::run::Target;
 
 use crate::args::InputArgs;
-
-/// A file to parse and the parser to use.
-pub struct Target {
-    pub path: String,
-    pub format: Format,
-}
 
 pub fn targets(paths: &[String], args: &InputArgs) -> Result<Vec<Target>> {
     let forced = args.parser.as_deref().map(Format::from_name).transpose()?;

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         args::Command::Test(args) => commands::test::run(&args),
         args::Command::Verify(args) => commands::verify::run(&args),
         args::Command::Parse(args) => commands::parse::run(&args),
+        args::Command::Policies(args) => commands::policies::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

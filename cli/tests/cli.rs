@@ -151,12 +151,16 @@ fn rego_errors_name_the_policy_file_and_line() {
 }
 
 #[test]
-fn missing_policies_are_an_error() {
+fn a_policy_directory_without_policies_is_an_error() {
     let dir = tempfile::tempdir().expect("temp dir");
     write(dir.path(), "x.yaml", "a: 1\n");
-    let run = tollgate_in(dir.path(), &["test", "x.yaml"], None);
+    std::fs::create_dir_all(dir.path().join("rules")).expect("empty policy dir");
+    let run = tollgate_in(dir.path(), &["test", "-p", "rules", "x.yaml"], None);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("policy"), "{}", run.stderr);
+    assert!(run.stderr.contains("no policies found in [rules]"), "{}", run.stderr);
+    let run = tollgate_in(dir.path(), &["test", "-p", "absent", "x.yaml"], None);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("absent: No such file"), "{}", run.stderr);
 }
 
 #[test]

@@ -37,9 +37,15 @@ impl Annotations {
     }
 
     fn from_yaml(text: &str) -> Result<Self, String> {
-        let file = input::parse("METADATA", text.as_bytes().to_vec(), Format::Yaml, &Limits::default())
-            .map_err(|e| format!("invalid METADATA annotation: {}", e.message))?;
-        let Some(Value::Object(mut fields)) = file.documents.into_iter().next().map(|d| d.value) else {
+        let file = input::parse(
+            "METADATA",
+            text.as_bytes().to_vec(),
+            Format::Yaml,
+            &Limits::default(),
+        )
+        .map_err(|e| format!("invalid METADATA annotation: {}", e.message))?;
+        let Some(Value::Object(mut fields)) = file.documents.into_iter().next().map(|d| d.value)
+        else {
             return Err("a METADATA annotation must be a YAML mapping".into());
         };
         let text = |value: Option<Value>| value.and_then(|v| v.as_str().map(str::to_string));
@@ -65,7 +71,10 @@ impl Annotations {
     /// The fields every finding of the policy carries: id, title, severity, remediation,
     /// reference (those the annotation gives).
     pub fn finding_metadata(&self) -> impl Iterator<Item = (&str, Value)> {
-        let title = self.title.as_deref().map(|t| ("title", Value::String(t.into())));
+        let title = self
+            .title
+            .as_deref()
+            .map(|t| ("title", Value::String(t.into())));
         let custom = ["id", "severity", "remediation", "reference"]
             .into_iter()
             .filter_map(|key| self.custom_str(key).map(|v| (key, Value::String(v.into()))));

@@ -407,7 +407,9 @@ fn object_finding(
 /// Findings added since `start` carry their policy's annotated id, title, severity,
 /// remediation and reference (unless the result set them itself).
 fn annotate(namespace: &Namespace, result: &mut CheckResult, start: (usize, usize)) {
-    let Some(annotations) = &namespace.annotations else { return };
+    let Some(annotations) = &namespace.annotations else {
+        return;
+    };
     let new = result.failures[start.0..]
         .iter_mut()
         .chain(result.warnings[start.1..].iter_mut());
@@ -428,12 +430,20 @@ fn apply_ignores(
 ) {
     let mut exempt = |findings: &mut Vec<Finding>, from: usize| {
         for mut finding in findings.split_off(from) {
-            let id = finding.metadata.get("id").and_then(Value::as_str).map(str::to_string);
+            let id = finding
+                .metadata
+                .get("id")
+                .and_then(Value::as_str)
+                .map(str::to_string);
             let reason = id.as_ref().and_then(|id| {
                 if policies.skip.contains(id) {
                     return Some("skipped with --skip".to_string());
                 }
-                let path = finding.metadata.get("path").map(path_segments).unwrap_or_default();
+                let path = finding
+                    .metadata
+                    .get("path")
+                    .map(path_segments)
+                    .unwrap_or_default();
                 subject.ignored(&path, id)
             });
             match (reason, id) {

@@ -12,7 +12,12 @@ pub const ANNOTATION: &str = "tollgate.dev/ignore";
 const COMMENT_MARKER: &str = "tollgate:ignore=";
 
 /// Why document `index` of `file` exempts finding `id` at `path`, if it does.
-pub fn in_document(file: &InputFile, index: usize, path: &[PathSegment], id: &str) -> Option<String> {
+pub fn in_document(
+    file: &InputFile,
+    index: usize,
+    path: &[PathSegment],
+    id: &str,
+) -> Option<String> {
     let document = &file.documents.get(index)?.value;
     let annotated = document
         .get("metadata")
@@ -62,7 +67,10 @@ fn dockerfile_comment(document: &Value, path: &[PathSegment], id: &str) -> bool 
 /// segments: `resource`, type, name, index), or on the finding's own line.
 fn source_comment(file: &InputFile, index: usize, path: &[PathSegment], id: &str) -> bool {
     let own_line = file.locate(index, path).line;
-    if file.source_line(own_line).is_some_and(|line| comment_lists(line, id)) {
+    if file
+        .source_line(own_line)
+        .is_some_and(|line| comment_lists(line, id))
+    {
         return true;
     }
     let block_line = file.locate(index, &path[..path.len().min(4)]).line;

@@ -156,32 +156,7 @@ pub struct PolicyOptions {
 impl PolicySet {
     /// Loads every `.rego` file under `paths` (files or directories, recursively).
     pub fn load(paths: &[PathBuf], options: &PolicyOptions) -> Result<Self, PolicyError> {
-        let mut files = Vec::new();
-        for path in paths {
-            collect(
-                path,
-                &mut |p| p.extension().is_some_and(|e| e == "rego"),
-                &mut files,
-            )?;
-        }
-        if files.is_empty() {
-            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-            return Err(PolicyError::NoPolicies(format!("[{}]", names.join(" "))));
-        }
-        let sources = files
-            .into_iter()
-            .map(|path| {
-                let source = std::fs::read_to_string(&path).map_err(|e| PolicyError::Read {
-                    path: path.display().to_string(),
-                    message: e.to_string(),
-                })?;
-                Ok(PolicyFile {
-                    path: path.display().to_string(),
-                    source,
-                })
-            })
-            .collect::<Result<Vec<_>, PolicyError>>()?;
-        Self::from_sources(sources, options)
+        Self::from_sources(read_files(paths)?, options)
     }
 
     /// Builds a policy set from Rego sources already in memory (bundled policies, tests).
@@ -368,6 +343,35 @@ fn add_policy(
     result
         .map(|_| ())
         .map_err(|e| PolicyError::Compile(e.to_string()))
+}
+
+/// Reads every `.rego` file under `paths` (files or directories, recursively, sorted).
+pub fn read_files(paths: &[PathBuf]) -> Result<Vec<PolicyFile>, PolicyError> {
+    let mut files = Vec::new();
+    for path in paths {
+        collect(
+            path,
+            &mut |p| p.extension().is_some_and(|e| e == "rego"),
+            &mut files,
+        )?;
+    }
+    if files.is_empty() {
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(PolicyError::NoPolicies(format!("[{}]", names.join(" "))));
+    }
+    files
+        .into_iter()
+        .map(|path| {
+            let source = std::fs::read_to_string(&path).map_err(|e| PolicyError::Read {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            Ok(PolicyFile {
+                path: path.display().to_string(),
+                source,
+            })
+        })
+        .collect()
 }
 
 /// Reads rule names from the parsed modules: conftest selects rules by name.

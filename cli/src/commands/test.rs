@@ -4,11 +4,9 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use rayon::prelude::*;
-use tollgate_engine::check;
-use tollgate_engine::input::{self, InputFile};
-use tollgate_engine::policy::PolicyOptions;
-use tollgate_engine::report::{FileError, RenderOptions, Report};
+use tollgate_engine::policy::{Namespace, PolicyOptions};
+use tollgate_engine::report::{RenderOptions, Report};
+use tollgate_engine::run;
 
 use crate::args::TestArgs;
 use crate::{inputs, output};
@@ -16,54 +14,30 @@ use crate::{inputs, output};
 pub fn run(args: &TestArgs) -> Result<u8> {
     let outputs = output::parse_outputs(&args.output.output)?;
     for source in &args.update {
-        update_policies(source, &args.policy.policy[0])?;
+        let target = args.policy.policy.first().map_or(Path::new("policy"), |p| p.as_path());
+        update_policies(source, target)?;
     }
     let limits = args.input.limits(args.policy.eval_timeout);
-    let policies = super::load_policies(
+    let loaded = super::load_policies(
         &args.policy,
         PolicyOptions {
             limits,
             ..PolicyOptions::default()
         },
+        false,
     )?;
-    let namespaces = policies.select(&args.namespace, args.all_namespaces)?;
-    let targets = inputs::targets(&args.paths, &args.input)?;
-
-    let load = |target: &inputs::Target| {
-        input::load(&target.path, target.format, &limits).map_err(|e| FileError {
-            file: e.path,
-            position: e.error.position,
-            message: e.error.message,
-        })
-    };
-    let mut report = Report::default();
-    if args.combine {
-        let parsed: Vec<Result<InputFile, FileError>> = targets.par_iter().map(load).collect();
-        let mut files = Vec::with_capacity(parsed.len());
-        for result in parsed {
-            match result {
-                Ok(file) => files.push(file),
-                Err(error) => report.errors.push(error),
-            }
-        }
-        match check::check_combined(&policies, &namespaces, &files) {
-            Ok(results) => report.results.extend(results),
-            Err(error) => report.errors.push(error),
-        }
-    } else {
-        // Each file is parsed, checked and dropped on one worker: memory stays at the
-        // results, not the inputs.
-        let checked: Vec<_> = targets
-            .par_iter()
-            .map(|target| check::check_file(&policies, &namespaces, &load(target)?))
-            .collect();
-        for result in checked {
-            match result {
-                Ok(results) => report.results.extend(results),
-                Err(error) => report.errors.push(error),
-            }
-        }
+    let mut policies = loaded.policies;
+    let mut namespaces: Vec<Namespace> = policies
+        .select(&args.namespace, args.all_namespaces)?
+        .into_iter()
+        .filter(|n| !super::is_bundled(n))
+        .collect();
+    if loaded.bundled {
+        namespaces.extend(super::select_bundled(&mut policies, &args.selection)?);
     }
+    policies.prepare()?;
+    let targets = inputs::targets(&args.paths, &args.input)?;
+    let report = run::check_targets(&policies, &namespaces, &targets, &limits, args.combine);
     if args.output.trace {
         trace(&report);
     }

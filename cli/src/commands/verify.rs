@@ -30,7 +30,10 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
             },
             ..PolicyOptions::default()
         },
-    )?;
+        true,
+    )?
+    .policies;
+    policies.prepare()?;
     let outcomes = verify::run_tests(&mut policies);
     let report = verify::report(&outcomes);
     let mut code = report.exit_code(false);

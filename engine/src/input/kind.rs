@@ -38,7 +38,9 @@ impl InputKind {
                 let has = |key: &str| value.get(key).is_some_and(Value::is_string);
                 if has("apiVersion") && has("kind") {
                     Some(Self::Kubernetes)
-                } else if has("spdxVersion") || value.get("bomFormat") == Some(&Value::from("CycloneDX")) {
+                } else if has("spdxVersion")
+                    || value.get("bomFormat") == Some(&Value::from("CycloneDX"))
+                {
                     Some(Self::Sbom)
                 } else if is_terraform_plan(value) {
                     Some(Self::Terraform)

@@ -233,6 +233,16 @@ pub fn render(report: &Report, format: OutputFormat, options: &RenderOptions) ->
     }
 }
 
+/// What a result line names a finding by: its policy id when it has one (the bundled
+/// policies do), else the namespace as conftest does.
+fn policy_label<'a>(result: &'a CheckResult, finding: &'a Finding) -> &'a str {
+    finding
+        .metadata
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or(&result.namespace)
+}
+
 /// How a result line names its file: `- file`, or just `-` for standard input.
 fn file_indicator(file: &str) -> String {
     if file == "-" {

@@ -1,7 +1,7 @@
 //! conftest's human format: WARN/FAIL/EXCP lines, then the summary, with the exact
 //! `file:line:col` of each finding where conftest gives only the file.
 
-use super::{Finding, RenderOptions, Report, Severity, file_indicator};
+use super::{Finding, RenderOptions, Report, Severity, file_indicator, policy_label};
 
 const RED: &str = "\x1b[31m";
 const YELLOW: &str = "\x1b[33m";
@@ -34,7 +34,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             out.push_str(&format!(
                 "{label} {} - {} - {}\n",
                 indicator(finding),
-                result.namespace,
+                policy_label(result, finding),
                 finding.message
             ));
         }

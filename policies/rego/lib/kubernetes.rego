@@ -61,7 +61,7 @@ minor := to_number(split(trim_prefix(data.tollgate.options.k8s_version, "v"), ".
 
 # "Deployment shop/web" for any object.
 name_of(obj) := sprintf("%s %s/%s", [obj.kind, obj.metadata.namespace, obj.metadata.name]) if {
-	obj.metadata.namespace
+	obj.metadata.namespace != ""
 } else := sprintf("%s %s", [object.get(obj, "kind", "<no kind>"), object.get(obj, ["metadata", "name"], "<unnamed>")])
 
 # The namespace of an object, "default" when unset or empty.

@@ -74,9 +74,6 @@ resolve(v) := d if {
 	d := blk[m[0][1]]
 } else := v
 
-# The attribute resolved, or undefined when absent.
-attr(body, key) := resolve(body[key])
-
 # true, or the string "true" (HCL converts it), after resolution.
 is_true(v) if resolve(v) == true
 
@@ -152,7 +149,7 @@ statement_label(s, i) := sprintf("statement %q", [s.Sid]) if {
 	s.Sid != ""
 } else := sprintf("statement %d", [i])
 
-json_field_names := {"Action": "Action", "Resource": "Resource"}
+json_field_names := {"Action", "Resource"}
 
 iam_wildcards contains {"address": x.src.address, "path": x.src.path, "field": field, "where": x.where} if {
 	some x in json_statements
@@ -162,23 +159,30 @@ iam_wildcards contains {"address": x.src.address, "path": x.src.path, "field": f
 }
 
 # Policy text that is not JSON (the source of jsonencode({...}), or a template): Condition,
-# Principal and NotPrincipal maps (two levels deep at most) and "${...}" interpolations are
-# blanked out, after which each innermost {...} is one statement. A statement is flagged when it has `Action = "*"`,
-# `"Action": "*"` or a list holding "*" (the same for Resource), unless its Effect is
-# literally "Deny" (an Effect that is an expression cannot be evaluated and counts as Allow).
+# Principal and NotPrincipal maps (two levels deep at most), "${...}" interpolations and
+# "%{...}" template directives are blanked out, after which each innermost {...} is one
+# statement (named by its Sid when it has one). A statement is flagged when it has
+# `Action = "*"`, `"Action": "*"` or a list holding "*" (the same for Resource), unless its
+# Effect is literally "Deny" (an Effect that is an expression cannot be evaluated and counts
+# as Allow).
 nested_map_pattern := `"?\b(Condition|Principal|NotPrincipal)"?\s*[=:]\s*\{(?:[^{}]|\{[^{}]*\})*\}`
 
 wildcard_pattern(field) := sprintf(`"?\b%s"?\s*[=:]\s*("\*"|\[[^\]]*"\*"[^\]]*\])`, [field])
 
 deny_pattern := `"?\bEffect"?\s*[=:]\s*"Deny"`
 
-text_statements contains {"src": src, "text": t, "where": sprintf("statement %d", [i])} if {
+text_statements contains {"src": src, "text": t, "where": text_label(t, i)} if {
 	some src in iam_policy_texts
 	not json.is_valid(src.text)
-	plain := regex.replace(src.text, `\$\{[^{}]*\}`, "X")
+	plain := regex.replace(src.text, `[$%]\{[^{}]*\}`, "X")
 	flat := regex.replace(plain, nested_map_pattern, "${1} = null")
 	some i, t in regex.find_n(`\{[^{}]*\}`, flat, -1)
 }
+
+text_label(t, i) := sprintf("statement %q", [m[0][1]]) if {
+	m := regex.find_all_string_submatch_n(`"?\bSid"?\s*[=:]\s*"([^"]+)"`, t, 1)
+	count(m) > 0
+} else := sprintf("statement %d", [i])
 
 iam_wildcards contains {"address": x.src.address, "path": x.src.path, "field": field, "where": x.where} if {
 	some x in text_statements

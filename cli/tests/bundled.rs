@@ -1,0 +1,243 @@
+//! The bundled policies through the real binary: zero findings on hardened inputs, every
+//! control firing on insecure ones, selection flags, ignores reported as exceptions.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{root, tollgate, tollgate_in};
+use serde_json::Value;
+
+fn catalogue_ids(inputs: &[&str]) -> BTreeSet<String> {
+    let run = tollgate(&["policies", "list", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let list: Value = serde_json::from_str(&run.stdout).expect("JSON list");
+    list.as_array()
+        .expect("an array")
+        .iter()
+        .filter(|p| inputs.contains(&p["input"].as_str().unwrap_or_default()))
+        .map(|p| p["id"].as_str().expect("an id").to_string())
+        .collect()
+}
+
+/// Ids of failures and warnings (and separately exceptions) in `-o json` output.
+fn fired(stdout: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    let results: Value = serde_json::from_str(stdout).expect("JSON output");
+    let ids = |keys: &[&str]| {
+        results
+            .as_array()
+            .expect("an array")
+            .iter()
+            .flat_map(|r| {
+                keys.iter()
+                    .flat_map(move |k| r[*k].as_array().cloned().unwrap_or_default())
+            })
+            .filter_map(|f| f["metadata"]["id"].as_str().map(str::to_string))
+            .collect::<BTreeSet<_>>()
+    };
+    (ids(&["failures", "warnings"]), ids(&["exceptions"]))
+}
+
+#[test]
+fn hardened_inputs_pass_every_bundled_policy() {
+    let run = tollgate(&["test", "--no-color", "testdata/bundled/hardened"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let summary = common::summary(&run);
+    assert!(
+        summary.contains(" 0 warnings, 0 failures"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn every_control_fires_on_its_insecure_counterpart() {
+    let run = tollgate(&["test", "-o", "json", "testdata/bundled/insecure"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let (fired, _) = fired(&run.stdout);
+    let expected = catalogue_ids(&["kubernetes", "kubernetes-set", "terraform", "dockerfile"]);
+    let missing: Vec<_> = expected.difference(&fired).collect();
+    assert!(
+        missing.is_empty(),
+        "controls that did not fire: {missing:?}"
+    );
+}
+
+#[test]
+fn findings_carry_metadata_and_point_at_the_field() {
+    let run = tollgate(&[
+        "test",
+        "-o",
+        "json",
+        "--only",
+        "tf.aws.s3.public-acl",
+        "testdata/bundled/insecure/terraform",
+    ]);
+    let results: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let finding = results
+        .as_array()
+        .expect("results")
+        .iter()
+        .flat_map(|r| r["failures"].as_array().cloned().unwrap_or_default())
+        .next()
+        .expect("one failure");
+    assert_eq!(finding["metadata"]["id"], "tf.aws.s3.public-acl");
+    assert_eq!(finding["metadata"]["severity"], "deny");
+    assert!(
+        finding["metadata"]["remediation"]
+            .as_str()
+            .is_some_and(|r| !r.is_empty())
+    );
+    assert!(
+        finding["metadata"]["reference"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("https://"))
+    );
+    assert_eq!(
+        finding["location"]["file"],
+        "testdata/bundled/insecure/terraform/main.tf"
+    );
+    assert_eq!(finding["location"]["line"], 15);
+}
+
+#[test]
+fn pss_baseline_leaves_out_the_restricted_controls() {
+    let run = tollgate(&[
+        "test",
+        "-o",
+        "json",
+        "--pss",
+        "baseline",
+        "testdata/bundled/insecure/kubernetes",
+    ]);
+    let (fired, _) = fired(&run.stdout);
+    assert!(
+        fired
+            .iter()
+            .all(|id| !id.starts_with("k8s.pss.restricted.")),
+        "{fired:?}"
+    );
+    assert!(fired.contains("k8s.pss.baseline.privileged"));
+}
+
+#[test]
+fn only_and_skip_select_and_exempt_ids() {
+    let run = tollgate(&[
+        "test",
+        "-o",
+        "json",
+        "--only",
+        "k8s.pss.baseline.privileged,k8s.workload.image-tag",
+        "--skip",
+        "k8s.workload.image-tag",
+        "testdata/bundled/insecure/kubernetes",
+    ]);
+    let (fired, excepted) = fired(&run.stdout);
+    assert_eq!(
+        fired,
+        BTreeSet::from(["k8s.pss.baseline.privileged".to_string()])
+    );
+    assert_eq!(
+        excepted,
+        BTreeSet::from(["k8s.workload.image-tag".to_string()])
+    );
+    let run = tollgate(&[
+        "test",
+        "--only",
+        "k8s.no-such-policy",
+        "testdata/bundled/insecure",
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("unknown policy id \"k8s.no-such-policy\""),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn annotations_and_comments_ignore_as_exceptions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: apps\n  annotations:\n    tollgate.dev/ignore: \"k8s.pss.baseline.privileged\"\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "# tollgate:ignore=docker.latest-tag\nFROM ubuntu:latest\nUSER 1000\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "# tollgate:ignore=tf.aws.ebs.encryption\nresource \"aws_ebs_volume\" \"v\" {\n  size = 1\n}\n",
+    )
+    .expect("write");
+    let run = tollgate_in(
+        dir.path(),
+        &[
+            "test",
+            "-o",
+            "json",
+            "--only",
+            "k8s.pss.baseline.privileged,docker.latest-tag,tf.aws.ebs.encryption",
+            ".",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let (fired, excepted) = fired(&run.stdout);
+    assert!(fired.is_empty(), "{fired:?}");
+    assert_eq!(
+        excepted,
+        BTreeSet::from([
+            "docker.latest-tag".to_string(),
+            "k8s.pss.baseline.privileged".to_string(),
+            "tf.aws.ebs.encryption".to_string(),
+        ])
+    );
+}
+
+#[test]
+fn policies_list_and_show() {
+    let run = tollgate(&["policies", "list"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.starts_with("k8s.pss.baseline.privileged ")),
+        "{}",
+        run.stdout
+    );
+    let run = tollgate(&["policies", "show", "docker.user"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for label in [
+        "severity:    deny",
+        "remediation:",
+        "reference:",
+        "Passes:",
+        "Fails:",
+    ] {
+        assert!(run.stdout.contains(label), "{label} in {}", run.stdout);
+    }
+    let run = tollgate(&["policies", "show", "nope"]);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn bundled_unit_tests_pass_with_coverage() {
+    let run = tollgate_in(
+        &root(),
+        &[
+            "verify",
+            "--bundled",
+            "--no-color",
+            "--coverage",
+            "--threshold",
+            "95",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}

@@ -1,0 +1,121 @@
+//! A whole `tollgate test` run: inputs parsed and checked in parallel (each file dropped
+//! once checked), then the checks that need several documents at once: `--combine`,
+//! Terraform modules, and sets of Kubernetes objects.
+
+use rayon::prelude::*;
+
+use crate::check::{self, COMBINED, CombinedSubject};
+use crate::input::{self, Format, InputFile, InputKind};
+use crate::limits::Limits;
+use crate::policy::{Namespace, PolicySet};
+use crate::report::{CheckResult, FileError, Report};
+use crate::terraform;
+
+/// A file to check and the parser for it.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub path: String,
+    pub format: Format,
+}
+
+/// Checks every target against the namespaces; results in target order.
+pub fn check_targets(
+    policies: &PolicySet,
+    namespaces: &[Namespace],
+    targets: &[Target],
+    limits: &Limits,
+    combine: bool,
+) -> Report {
+    let load = |target: &Target| {
+        input::load(&target.path, target.format, limits).map_err(|e| FileError {
+            file: e.path,
+            position: e.error.position,
+            message: e.error.message,
+        })
+    };
+    let mut report = Report::default();
+    if combine {
+        let mut files = Vec::with_capacity(targets.len());
+        for result in targets.par_iter().map(load).collect::<Vec<_>>() {
+            match result {
+                Ok(file) => files.push(file),
+                Err(error) => report.errors.push(error),
+            }
+        }
+        collect(
+            &mut report,
+            check::check_combined(policies, namespaces, &files),
+        );
+        return report;
+    }
+    let aggregate = |kind: InputKind| -> Vec<Namespace> {
+        namespaces
+            .iter()
+            .filter(|n| n.input == Some(kind))
+            .cloned()
+            .collect()
+    };
+    let (modules, sets) = (
+        aggregate(InputKind::Terraform),
+        aggregate(InputKind::KubernetesSet),
+    );
+    let keep = |file: &InputFile| {
+        let kinds = || {
+            file.documents
+                .iter()
+                .map(|d| InputKind::of(file.format, &d.value))
+        };
+        (!modules.is_empty() && is_terraform_source(file))
+            || (!sets.is_empty() && kinds().any(|k| k == Some(InputKind::Kubernetes)))
+    };
+    let checked: Vec<(Result<Vec<CheckResult>, FileError>, Option<InputFile>)> = targets
+        .par_iter()
+        .map(|target| match load(target) {
+            Ok(file) => {
+                let results = check::check_file(policies, namespaces, &file);
+                (results, keep(&file).then_some(file))
+            }
+            Err(error) => (Err(error), None),
+        })
+        .collect();
+    let mut kept = Vec::new();
+    for (results, file) in checked {
+        collect(&mut report, results);
+        kept.extend(file);
+    }
+    if !modules.is_empty() {
+        let tf_files = kept
+            .iter()
+            .filter(|f| f.format == Format::Hcl2 && f.path.ends_with(".tf"));
+        for module in terraform::modules(tf_files) {
+            let label = module.dir.clone();
+            collect(
+                &mut report,
+                check::check_input(policies, &modules, &module.input, &module, &label),
+            );
+        }
+    }
+    if !sets.is_empty() {
+        let subject = CombinedSubject::new(&kept, |file, index| {
+            InputKind::of(file.format, &file.documents[index].value) == Some(InputKind::Kubernetes)
+        });
+        if !subject.is_empty() {
+            collect(
+                &mut report,
+                check::check_input(policies, &sets, &subject.input(), &subject, COMBINED),
+            );
+        }
+    }
+    report
+}
+
+fn is_terraform_source(file: &InputFile) -> bool {
+    file.format == Format::Hcl2 && file.path.ends_with(".tf")
+}
+
+fn collect(report: &mut Report, results: Result<Vec<CheckResult>, FileError>) {
+    match results {
+        Ok(results) => report.results.extend(results),
+        Err(error) => report.errors.push(error),
+    }
+}
