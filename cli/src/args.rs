@@ -17,7 +17,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check input files against Rego policies (conftest test)
-    Test(TestArgs),
+    Test(Box<TestArgs>),
     /// Run the policies' own unit tests (test_ rules), with coverage
     Verify(VerifyArgs),
     /// Print input files as the JSON that policies see

@@ -241,3 +241,31 @@ fn bundled_unit_tests_pass_with_coverage() {
     );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }
+
+#[test]
+fn a_copied_bundled_policy_runs_as_a_user_policy() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("policy")).expect("policy dir");
+    std::fs::copy(
+        root().join("policies/rego/docker/docker.user.rego"),
+        dir.path().join("policy/docker.user.rego"),
+    )
+    .expect("copy the bundled policy");
+    std::fs::copy(
+        root().join("policies/rego/lib/docker.rego"),
+        dir.path().join("policy/docker.rego"),
+    )
+    .expect("copy the helpers it imports");
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM alpine:3.20\nRUN true\n",
+    )
+    .expect("write");
+    let run = tollgate_in(
+        dir.path(),
+        &["test", "--no-color", "--all-namespaces", "Dockerfile"],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("- docker.user - "), "{}", run.stdout);
+}

@@ -157,10 +157,18 @@ fn a_policy_directory_without_policies_is_an_error() {
     std::fs::create_dir_all(dir.path().join("rules")).expect("empty policy dir");
     let run = tollgate_in(dir.path(), &["test", "-p", "rules", "x.yaml"], None);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("no policies found in [rules]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no policies found in [rules]"),
+        "{}",
+        run.stderr
+    );
     let run = tollgate_in(dir.path(), &["test", "-p", "absent", "x.yaml"], None);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("absent: No such file"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("absent: No such file"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

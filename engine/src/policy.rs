@@ -86,6 +86,8 @@ pub struct Namespace {
     pub has_exceptions: bool,
     /// `test_*` rules, for `tollgate verify`, with where each is defined.
     pub tests: Vec<TestRule>,
+    /// The policy files that define the package.
+    pub files: Vec<String>,
     /// The package's `# METADATA` annotations (title, id, severity, input kind...).
     pub annotations: Option<Annotations>,
     /// The kind of input the package applies to (`custom.input`); `None` means every input.
@@ -389,6 +391,9 @@ fn discover(
             name,
             ..Namespace::default()
         });
+        if !namespace.files.contains(&package.source_file) {
+            namespace.files.push(package.source_file.clone());
+        }
         if let Some(found) = annotations.get(&package.source_file) {
             let input = found.custom_str("input");
             namespace.input = input.and_then(InputKind::from_name);

@@ -11,6 +11,9 @@ use crate::policy::{Namespace, PolicySet};
 use crate::report::{CheckResult, FileError, Report};
 use crate::terraform;
 
+/// The results of one input (or why it could not be checked).
+type Checked = Result<Vec<CheckResult>, FileError>;
+
 /// A file to check and the parser for it.
 #[derive(Debug, Clone)]
 pub struct Target {
@@ -68,7 +71,7 @@ pub fn check_targets(
         (!modules.is_empty() && is_terraform_source(file))
             || (!sets.is_empty() && kinds().any(|k| k == Some(InputKind::Kubernetes)))
     };
-    let checked: Vec<(Result<Vec<CheckResult>, FileError>, Option<InputFile>)> = targets
+    let checked: Vec<(Checked, Option<InputFile>)> = targets
         .par_iter()
         .map(|target| match load(target) {
             Ok(file) => {
@@ -113,7 +116,7 @@ fn is_terraform_source(file: &InputFile) -> bool {
     file.format == Format::Hcl2 && file.path.ends_with(".tf")
 }
 
-fn collect(report: &mut Report, results: Result<Vec<CheckResult>, FileError>) {
+fn collect(report: &mut Report, results: Checked) {
     match results {
         Ok(results) => report.results.extend(results),
         Err(error) => report.errors.push(error),

@@ -88,14 +88,17 @@ fn bundled_files(with_tests: bool) -> Vec<PolicyFile> {
         .collect()
 }
 
-/// A namespace of the bundled catalogue (an annotated `tollgate.*` package).
+/// A namespace of the bundled catalogue: an annotated package of a bundled file.
 pub fn is_bundled(namespace: &Namespace) -> bool {
-    namespace.name.starts_with("tollgate.")
+    namespace
+        .annotations
+        .as_ref()
+        .and_then(|a| a.id())
+        .is_some()
         && namespace
-            .annotations
-            .as_ref()
-            .and_then(|a| a.id())
-            .is_some()
+            .files
+            .iter()
+            .any(|f| f.starts_with(tollgate_policies::SOURCE_PREFIX))
 }
 
 /// Applies `--pss`, `--only`, `--skip` and `--k8s-version` to the bundled policies and

@@ -14,7 +14,11 @@ use crate::{inputs, output};
 pub fn run(args: &TestArgs) -> Result<u8> {
     let outputs = output::parse_outputs(&args.output.output)?;
     for source in &args.update {
-        let target = args.policy.policy.first().map_or(Path::new("policy"), |p| p.as_path());
+        let target = args
+            .policy
+            .policy
+            .first()
+            .map_or(Path::new("policy"), |p| p.as_path());
         update_policies(source, target)?;
     }
     let limits = args.input.limits(args.policy.eval_timeout);

@@ -53,10 +53,15 @@ secret_name_pattern := `(?i)(password|passwd|secret|token|private[_-]?key|api[_-
 
 descriptive_suffix_pattern := `(?i)_(name|arn|id|ids|url|uri|endpoint|type|path|file|length|version|policy|prefix|mode|enabled|rotation|hash)$`
 
+# Provider attributes whose names match but that hold settings, not secrets
+# (aws_instance metadata_options.http_tokens is "required" or "optional").
+setting_names := {"http_tokens"}
+
 secret_name(name) if {
 	is_string(name)
 	regex.match(secret_name_pattern, name)
 	not regex.match(descriptive_suffix_pattern, name)
+	not lower(name) in setting_names
 }
 
 # Blocks walked, with how to name the owner of a path in messages.

@@ -78,3 +78,7 @@ test_locals if {
 	res := policy.deny with input as inp
 	res == {{"msg": "local.client_secret sets client_secret to a hard-coded string", "path": ["locals", 1, "client_secret"]}}
 }
+
+test_imdsv2_http_tokens_is_a_setting if {
+	count(policy.deny) == 0 with input as {"resource": {"aws_instance": {"web": [{"metadata_options": [{"http_tokens": "required"}]}]}}}
+}
