@@ -16,7 +16,8 @@ pub fn parse_with_config() -> Result<Cli, clap::Error> {
     let Some((name, sub)) = matches.subcommand() else {
         return Cli::from_arg_matches(&matches);
     };
-    if name == "parse" {
+    // `parse` takes no config; `sbom` has subcommands of its own and takes none either.
+    if name == "parse" || name == "sbom" {
         return Cli::from_arg_matches(&matches);
     }
     let explicit = sub

@@ -1,5 +1,6 @@
 pub mod parse;
 pub mod policies;
+pub mod sbom;
 pub mod test;
 pub mod verify;
 

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, json};
 
 use super::diagnostics::{Code, path_value};
 use super::{Normalized, Sbom};
@@ -139,10 +139,4 @@ pub fn check_sbom(
 /// A validation code named in `--skip` (`SBOM001`...).
 pub fn is_validation_code(id: &str) -> bool {
     Code::ALL.iter().any(|c| c.id() == id)
-}
-
-/// The normalised document as JSON text, for `tollgate sbom normalize`-style debugging
-/// and tests.
-pub fn pretty(normalized: &Normalized) -> String {
-    serde_json::to_string_pretty(&normalized.value).unwrap_or_else(|_| Value::Null.to_string())
 }

@@ -72,7 +72,9 @@ pub fn check(
     }
     let ok = match length {
         Length::Exactly(n) => value.len() == n,
-        Length::Between(min, max) => (min..=max).contains(&value.len()) && value.len().is_multiple_of(2),
+        Length::Between(min, max) => {
+            (min..=max).contains(&value.len()) && value.len().is_multiple_of(2)
+        }
     };
     if !ok {
         let expected = match length {

@@ -143,6 +143,12 @@ pub struct NormalizeError {
     pub message: String,
 }
 
+/// Whether a parsed document is an SBOM: SPDX (`spdxVersion`) or CycloneDX
+/// (`bomFormat`), as [`crate::input::InputKind::of`] tells them apart.
+pub fn is_sbom(document: &Value) -> bool {
+    document.get("spdxVersion").is_some() || document.get("bomFormat").is_some()
+}
+
 /// Reads a parsed JSON or YAML document (an SPDX JSON-shaped value from tag-value too)
 /// into the normalised shape, with its validation findings.
 ///
