@@ -10,7 +10,10 @@ use serde_json::{Map, Value, json};
 
 use super::diagnostics::{Code, Diagnostics, Path};
 use super::license::{self, Choice, Licensing};
-use super::{Described, Family, Normalized, Origins, checksum, list, purl_base, valid_timestamp};
+use super::{
+    Described, Family, Normalized, Origins, checksum, list, object, purl_base, text,
+    valid_timestamp,
+};
 use crate::input::PathSegment;
 
 #[derive(Debug, Deserialize)]
@@ -297,12 +300,13 @@ pub fn normalize(bom: &Bom) -> Normalized {
         refs.insert(reference, owner);
     }
 
+    let mut licenses = license::Cache::default();
     let mut packages = Vec::with_capacity(flat.len());
     let mut package_origins = Vec::with_capacity(flat.len());
     let mut relationships = Vec::new();
     let mut relationship_origins = Vec::new();
     for item in &flat {
-        packages.push(component_value(item, &mut out));
+        packages.push(component_value(item, &mut out, &mut licenses));
         package_origins.push(item.path.0.clone());
         if let Some(parent) = &item.parent {
             relationships.push(json!({"from": parent, "type": "CONTAINS", "to": item.id}));
@@ -382,18 +386,37 @@ pub fn normalize(bom: &Bom) -> Normalized {
             .collect(),
         None => Vec::new(),
     };
-    let value = json!({
-        "format": "cyclonedx",
-        "spec_version": version,
-        "name": subject.and_then(|s| s.component.name.clone()),
-        "identifier": bom.serial_number,
-        "created": metadata.and_then(|m| m.timestamp.clone()),
-        "authors": authors,
-        "tools": tools.into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>(),
-        "describes": subject.map(|s| vec![s.id.clone()]).unwrap_or_default(),
-        "packages": packages,
-        "relationships": relationships,
-    });
+    let value = object(vec![
+        ("format", json!("cyclonedx")),
+        ("spec_version", json!(version)),
+        (
+            "name",
+            text(subject.and_then(|s| s.component.name.as_deref())),
+        ),
+        ("identifier", text(bom.serial_number.as_deref())),
+        (
+            "created",
+            text(metadata.and_then(|m| m.timestamp.as_deref())),
+        ),
+        ("authors", authors.into_iter().map(|a| json!(a)).collect()),
+        (
+            "tools",
+            tools
+                .into_iter()
+                .filter(|t| !t.is_empty())
+                .map(Value::String)
+                .collect(),
+        ),
+        (
+            "describes",
+            subject
+                .map(|s| vec![json!(s.id)])
+                .unwrap_or_default()
+                .into(),
+        ),
+        ("packages", Value::Array(packages)),
+        ("relationships", Value::Array(relationships)),
+    ]);
     Normalized {
         value,
         family: Family::CycloneDx,
@@ -438,7 +461,7 @@ fn valid_serial(serial: &str) -> bool {
             .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-fn component_value(item: &Flat<'_>, out: &mut Diagnostics) -> Value {
+fn component_value(item: &Flat<'_>, out: &mut Diagnostics, licenses: &mut license::Cache) -> Value {
     let component = item.component;
     let at = &item.path;
     let owner = label(component, &item.id);
@@ -497,22 +520,14 @@ fn component_value(item: &Flat<'_>, out: &mut Diagnostics) -> Value {
         };
         match (&choice.license, &choice.expression) {
             (_, Some(expression)) => {
-                let licensing = license::read(expression);
+                let licensing = licenses.read(expression);
                 if let Licensing::Invalid(reason) = &licensing {
                     out.push(Code::BadLicense, &path.key("expression"), format!("license expression {expression:?} of {owner} is not a valid SPDX expression: {reason}"));
                 }
                 target.push((expression.clone(), licensing, false));
             }
             (Some(License { id: Some(id), .. }), None) => {
-                let licensing = match license::choices(id) {
-                    Ok(choices) if choices.len() == 1 && choices[0].len() == 1 => {
-                        Licensing::Expression(choices)
-                    }
-                    Ok(_) => Licensing::Invalid(
-                        "a license id must be one identifier; use expression for several".into(),
-                    ),
-                    Err(reason) => Licensing::Invalid(reason),
-                };
+                let licensing = licenses.id(id);
                 if let Licensing::Invalid(reason) = &licensing {
                     out.push(Code::BadLicense, &path.key("license").key("id"), format!("license id {id:?} of {owner} is not an SPDX license identifier: {reason}"));
                 }
@@ -547,24 +562,26 @@ fn component_value(item: &Flat<'_>, out: &mut Diagnostics) -> Value {
         .as_ref()
         .and_then(|s| s.name.clone())
         .or_else(|| component.publisher.clone())
-        .or_else(|| component.manufacturer.as_ref().and_then(|m| m.name.clone()))
-        .filter(|s| !s.trim().is_empty());
-    json!({
-        "id": item.id,
-        "type": component.kind,
-        "name": component.name,
-        "group": component.group,
-        "version": component.version,
-        "supplier": supplier,
-        "purl": purl,
-        "purl_base": purl_base,
-        "cpes": component.cpe.iter().collect::<Vec<_>>(),
-        "hashes": hashes,
-        "licenses": {
-            "declared": combine(declared),
-            "concluded": combine(concluded),
-        },
-    })
+        .or_else(|| component.manufacturer.as_ref().and_then(|m| m.name.clone()));
+    object(vec![
+        ("id", json!(item.id)),
+        ("type", text(component.kind.as_deref())),
+        ("name", text(component.name.as_deref())),
+        ("group", text(component.group.as_deref())),
+        ("version", text(component.version.as_deref())),
+        ("supplier", text(supplier.as_deref())),
+        ("purl", text(purl)),
+        ("purl_base", text(purl_base.as_deref())),
+        ("cpes", component.cpe.iter().map(|c| json!(c)).collect()),
+        ("hashes", Value::Object(hashes)),
+        (
+            "licenses",
+            object(vec![
+                ("declared", combine(declared)),
+                ("concluded", combine(concluded)),
+            ]),
+        ),
+    ])
 }
 
 /// Several licence entries of one kind apply together: their choices are ANDed.

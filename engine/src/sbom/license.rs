@@ -101,6 +101,41 @@ pub fn read(text: &str) -> Licensing {
     }
 }
 
+/// Reads licence fields, parsing each distinct text once: an SBOM repeats a handful of
+/// licences across thousands of packages.
+#[derive(Debug, Default)]
+pub struct Cache(HashMap<String, Licensing>);
+
+impl Cache {
+    pub fn read(&mut self, text: &str) -> Licensing {
+        if let Some(known) = self.0.get(text) {
+            return known.clone();
+        }
+        let licensing = read(text);
+        self.0.insert(text.to_string(), licensing.clone());
+        licensing
+    }
+
+    /// The choices of one SPDX licence id (CycloneDX `license.id`), or why it is not one.
+    pub fn id(&mut self, id: &str) -> Licensing {
+        let key = format!("id:{id}");
+        if let Some(known) = self.0.get(&key) {
+            return known.clone();
+        }
+        let licensing = match choices(id) {
+            Ok(choices) if choices.len() == 1 && choices[0].len() == 1 => {
+                Licensing::Expression(choices)
+            }
+            Ok(_) => Licensing::Invalid(
+                "a license id must be one identifier; use expression for several".into(),
+            ),
+            Err(reason) => Licensing::Invalid(reason),
+        };
+        self.0.insert(key, licensing.clone());
+        licensing
+    }
+}
+
 /// The SPDX syntax, with the deprecated identifiers older documents use (`GPL-2.0`,
 /// `GPL-2.0+`) but no guessing of imprecise names and no unknown identifiers.
 const MODE: ParseMode = ParseMode {

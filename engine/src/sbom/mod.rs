@@ -51,6 +51,7 @@
 //! }
 //! ```
 //!
+//! - Text fields that are absent, blank or (SPDX) `NOASSERTION` are `null`.
 //! - A licence's `kind` is `expression`, `name` (CycloneDX free-text `license.name`),
 //!   `NOASSERTION`, `NONE` or `invalid`. `choices` are the minimal sets of licences any one
 //!   of which satisfies it ([`license`]): `MIT OR GPL-3.0-only` is `[[MIT], [GPL-3.0-only]]`.
@@ -68,6 +69,7 @@ pub mod checksum;
 pub mod cyclonedx;
 pub mod diagnostics;
 pub mod license;
+mod positions;
 pub mod spdx;
 pub mod tagvalue;
 
@@ -257,22 +259,10 @@ impl SbomFile {
     pub fn locate(&self, path: &[PathSegment]) -> Position {
         let map = self
             .source_map
-            .get_or_init(|| json_source_map(&self.path, &self.text));
+            .get_or_init(|| positions::source_map(&self.text));
         map.as_ref()
             .map_or(Position::new(1, 1), |map| map.locate(&self.value, path))
     }
-}
-
-/// JSON is YAML 1.2: the YAML reader gives positions. The text already passed the limits.
-fn json_source_map(path: &str, text: &str) -> Option<SourceMap> {
-    let unbounded = Limits {
-        max_depth: usize::MAX,
-        max_nodes: usize::MAX,
-        max_documents: usize::MAX,
-        ..Limits::default()
-    };
-    let file = input::parse(path, text.as_bytes().to_vec(), Format::Yaml, &unbounded).ok()?;
-    file.documents.into_iter().next()?.source_map
 }
 
 /// Reads an SBOM file (or standard input for `-`) within the size limit, and parses it.
@@ -418,6 +408,24 @@ pub fn analyze(file: SbomFile) -> Result<Sbom, InputError> {
             error: ParseError::at(file.locate(&error.path), error.message),
         }),
     }
+}
+
+/// A JSON object of `fields`, moving the values (`json!` would copy them).
+fn object(fields: Vec<(&str, Value)>) -> Value {
+    Value::Object(
+        fields
+            .into_iter()
+            .map(|(key, value)| (key.to_string(), value))
+            .collect(),
+    )
+}
+
+/// A text field of the normalised shape: absent and blank are both `null`.
+fn text(value: Option<&str>) -> Value {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map_or(Value::Null, |v| Value::String(v.to_string()))
 }
 
 /// Lists that may be `null`: read as empty.

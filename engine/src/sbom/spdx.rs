@@ -10,8 +10,8 @@ use serde_json::{Map, Value, json};
 use super::diagnostics::{Code, Diagnostics, Path};
 use super::license::{self, Licensing};
 use super::{
-    Described, Family, Normalized, Origins, checksum, list, purl_base, strip_entity_prefix,
-    valid_timestamp,
+    Described, Family, Normalized, Origins, checksum, list, object, purl_base, strip_entity_prefix,
+    text, valid_timestamp,
 };
 use crate::input::PathSegment;
 
@@ -207,12 +207,13 @@ struct Validator<'a> {
     ids: HashMap<&'a str, Path>,
     external_documents: HashSet<&'a str>,
     license_refs: HashSet<&'a str>,
+    licenses: license::Cache,
 }
 
 impl<'a> Validator<'a> {
     fn license(&mut self, value: Option<&str>, path: &Path, what: &str) -> Option<Licensing> {
         let text = value?;
-        let licensing = license::read(text);
+        let licensing = self.licenses.read(text);
         match &licensing {
             Licensing::Invalid(reason) => self.out.push(
                 Code::BadLicense,
@@ -327,6 +328,7 @@ pub fn normalize(document: &Document) -> Normalized {
         ids: HashMap::new(),
         external_documents: HashSet::new(),
         license_refs: HashSet::new(),
+        licenses: license::Cache::default(),
     };
     let root = Path::root();
     validate_document(document, &mut v, &root);
@@ -554,18 +556,38 @@ pub fn normalize(document: &Document) -> Normalized {
     let (tools, authors): (Vec<&String>, Vec<&String>) = creators
         .iter()
         .partition(|c| c.trim_start().starts_with("Tool:"));
-    let value = json!({
-        "format": "spdx",
-        "spec_version": version,
-        "name": document.name,
-        "identifier": document.document_namespace,
-        "created": document.creation_info.as_ref().and_then(|c| c.created.clone()),
-        "authors": authors.iter().map(|a| strip_entity_prefix(a)).collect::<Vec<_>>(),
-        "tools": tools.iter().map(|t| t.trim_start().trim_start_matches("Tool:").trim()).collect::<Vec<_>>(),
-        "describes": describes,
-        "packages": packages,
-        "relationships": relationships,
-    });
+    let value = object(vec![
+        ("format", json!("spdx")),
+        ("spec_version", json!(version)),
+        ("name", text(document.name.as_deref())),
+        ("identifier", text(document.document_namespace.as_deref())),
+        (
+            "created",
+            text(
+                document
+                    .creation_info
+                    .as_ref()
+                    .and_then(|c| c.created.as_deref()),
+            ),
+        ),
+        (
+            "authors",
+            authors
+                .iter()
+                .map(|a| json!(strip_entity_prefix(a)))
+                .collect(),
+        ),
+        (
+            "tools",
+            tools
+                .iter()
+                .map(|t| json!(t.trim_start().trim_start_matches("Tool:").trim()))
+                .collect(),
+        ),
+        ("describes", describes.iter().map(|d| json!(d)).collect()),
+        ("packages", Value::Array(packages)),
+        ("relationships", Value::Array(relationships)),
+    ]);
     Normalized {
         value,
         family: Family::Spdx,
@@ -831,22 +853,44 @@ fn package_value(package: &Package, index: usize, at: &Path, v: &mut Validator<'
         (Some(parsed), Some(text)) => parsed.to_value(text),
         _ => Value::Null,
     };
-    json!({
-        "id": package.spdx_id,
-        "type": package.primary_package_purpose.as_deref().map(str::to_ascii_lowercase),
-        "name": package.name,
-        "group": null,
-        "version": asserted(package.version_info.as_deref()),
-        "supplier": asserted(package.supplier.as_deref()).map(strip_entity_prefix),
-        "purl": purl,
-        "purl_base": purl.and_then(|p| purl_base(p).ok()),
-        "cpes": cpes,
-        "hashes": hashes,
-        "licenses": {
-            "declared": licensing(declared, package.license_declared.as_ref()),
-            "concluded": licensing(concluded, package.license_concluded.as_ref()),
-        },
-    })
+    let purl_base = purl.and_then(|p| purl_base(p).ok());
+    object(vec![
+        ("id", text(package.spdx_id.as_deref())),
+        (
+            "type",
+            text(
+                package
+                    .primary_package_purpose
+                    .as_deref()
+                    .map(str::to_ascii_lowercase)
+                    .as_deref(),
+            ),
+        ),
+        ("name", text(package.name.as_deref())),
+        ("group", Value::Null),
+        ("version", text(asserted(package.version_info.as_deref()))),
+        (
+            "supplier",
+            text(asserted(package.supplier.as_deref()).map(strip_entity_prefix)),
+        ),
+        ("purl", text(purl)),
+        ("purl_base", text(purl_base.as_deref())),
+        ("cpes", cpes.into_iter().map(|c| json!(c)).collect()),
+        ("hashes", Value::Object(hashes)),
+        (
+            "licenses",
+            object(vec![
+                (
+                    "declared",
+                    licensing(declared, package.license_declared.as_ref()),
+                ),
+                (
+                    "concluded",
+                    licensing(concluded, package.license_concluded.as_ref()),
+                ),
+            ]),
+        ),
+    ])
 }
 
 /// The described packages and files with their sha256, for binding to an artifact.
