@@ -39,6 +39,7 @@ denied_licenses := data.tollgate.sbom.denied_licenses if {
 denied := {lower(trim_space(l)) | some l in denied_licenses}
 
 deny contains result if {
+	count(denied) > 0
 	some i, pkg in input.packages
 	some field in ["concluded", "declared"]
 	license := pkg.licenses[field]
@@ -60,6 +61,12 @@ else := term.license
 
 term_denied(term) if lower(term.license) in denied
 
-term_denied(term) if lower(trim_suffix(term.license, "+")) in denied
+term_denied(term) if {
+	endswith(term.license, "+")
+	lower(trim_suffix(term.license, "+")) in denied
+}
 
-term_denied(term) if lower(name(term)) in denied
+term_denied(term) if {
+	term.exception
+	lower(name(term)) in denied
+}

@@ -47,12 +47,31 @@ deny contains result if {
 
 deny contains result if {
 	some i, pkg in input.packages
+	not complete(pkg)
 	missing := [element | some element in elements; not has(pkg, element)]
 	count(missing) > 0
 	result := {
 		"msg": sprintf("%s lacks NTIA minimum elements: %s", [sbom.label(pkg), concat(", ", missing)]),
 		"path": ["packages", i],
 	}
+}
+
+# Every element at once: the cheap test most packages pass.
+complete(pkg) if {
+	is_string(pkg.supplier)
+	is_string(pkg.name)
+	is_string(pkg.version)
+	identified(pkg)
+	related[pkg.id]
+}
+
+identified(pkg) if is_string(pkg.purl)
+
+identified(pkg) if count(pkg.cpes) > 0
+
+identified(pkg) if {
+	input.format == "spdx"
+	is_string(pkg.id)
 }
 
 elements := ["supplier", "name", "version", "unique identifier", "dependency relationship"]

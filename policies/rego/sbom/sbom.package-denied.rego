@@ -59,11 +59,27 @@ exact("") := ""
 
 exact(version) := sprintf("=%s", [version]) if version != ""
 
+# Entries by their exact pattern, and those with wildcards, so that most packages are
+# looked up rather than matched against every entry.
+exact := {key: matching |
+	some key in {sbom.canonical_purl(e.purl) | some e in entries; not wildcard(e.purl)}
+	matching := [e | some e in entries; sbom.canonical_purl(e.purl) == key]
+}
+
+globs := [e | some e in entries; wildcard(e.purl)]
+
+wildcard(pattern) if regex.match(`[*?\[]`, pattern)
+
+candidates(base) := array.concat(
+	object.get(exact, sbom.canonical_purl(base), []),
+	[e | some e in globs; sbom.purl_matches(e.purl, base)],
+)
+
 deny contains result if {
+	count(entries) > 0
 	some i, pkg in input.packages
-	sbom.present(pkg.purl_base)
-	some e in entries
-	sbom.purl_matches(e.purl, pkg.purl_base)
+	is_string(pkg.purl_base)
+	some e in candidates(pkg.purl_base)
 	version_matches(pkg, e.versions)
 	result := {
 		"msg": sprintf("%s is denied by %s%s%s", [sbom.label(pkg), e.purl, range_text(e.versions), reason_text(e.reason)]),
