@@ -129,13 +129,13 @@ fn policies() -> (PolicySet, Vec<Namespace>) {
         {"purl": "pkg:maven/org.example/*"},
     ]}}}))
     .expect("data merges");
-    set.prepare().expect("policies compile");
-    let namespaces = set
+    let namespaces: Vec<Namespace> = set
         .namespaces
         .iter()
         .filter(|n| n.input == Some(InputKind::Sbom))
         .cloned()
         .collect();
+    set.prepare_for(&namespaces).expect("policies compile");
     (set, namespaces)
 }
 

@@ -125,7 +125,7 @@ fn load(
     } else if !policy_skip.is_empty() || !args.only.is_empty() {
         bail!("--skip and --only name bundled policies; add --bundled to run them");
     }
-    policies.prepare()?;
+    policies.prepare_for(&namespaces)?;
     Ok((policies, namespaces, validation_skip.into_iter().collect()))
 }
 
