@@ -38,17 +38,31 @@ denied_licenses := data.tollgate.sbom.denied_licenses if {
 
 denied := {lower(trim_space(l)) | some l in denied_licenses}
 
-deny contains result if {
-	count(denied) > 0
-	some i, pkg in input.packages
-	some field in ["concluded", "declared"]
-	license := pkg.licenses[field]
+# Each distinct license field of the document once: SBOMs repeat a few licenses across
+# thousands of packages.
+fields := {license |
+	some pkg in input.packages
+	some license in [pkg.licenses.concluded, pkg.licenses.declared]
 	count(license.choices) > 0
+}
+
+# The denied licenses of each field (by expression) for which every choice is denied.
+denied_fields := {license.expression: hits |
+	some license in fields
 	every choice in license.choices {
 		some term in choice
 		term_denied(term)
 	}
 	hits := {name(term) | some choice in license.choices; some term in choice; term_denied(term)}
+}
+
+deny contains result if {
+	count(denied) > 0
+	count(denied_fields) > 0
+	some i, pkg in input.packages
+	some field in ["concluded", "declared"]
+	license := pkg.licenses[field]
+	hits := denied_fields[license.expression]
 	result := {
 		"msg": sprintf("%s: %s license %q requires denied %s", [sbom.label(pkg), field, license.expression, concat(", ", sort(hits))]),
 		"path": ["packages", i, "licenses", field],

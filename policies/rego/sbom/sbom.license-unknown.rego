@@ -27,15 +27,13 @@ known_kinds := {"expression", "name", "NONE"}
 
 warn contains result if {
 	some i, pkg in input.packages
-	not known(pkg.licenses.declared)
-	not known(pkg.licenses.concluded)
+	not pkg.licenses.declared.kind in known_kinds
+	not pkg.licenses.concluded.kind in known_kinds
 	result := {
 		"msg": sprintf("%s has no known license (declared: %s, concluded: %s)", [sbom.label(pkg), state(pkg.licenses.declared), state(pkg.licenses.concluded)]),
 		"path": ["packages", i, "licenses"],
 	}
 }
-
-known(license) if license.kind in known_kinds
 
 state(license) := "missing" if license == null
 

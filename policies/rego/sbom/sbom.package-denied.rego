@@ -66,25 +66,38 @@ exact := {key: matching |
 	matching := [e | some e in entries; sbom.canonical_purl(e.purl) == key]
 }
 
-globs := [e | some e in entries; wildcard(e.purl)]
+# Patterns with wildcards and the text before their first wildcard, a cheap first test.
+globs := [object.union(e, {"prefix": substring(pattern, 0, first)}) |
+	some e in entries
+	wildcard(e.purl)
+	pattern := sbom.canonical_purl(e.purl)
+	first := min([i | some c in ["*", "?", "["]; i := indexof(pattern, c); i >= 0])
+]
 
 wildcard(pattern) if regex.match(`[*?\[]`, pattern)
 
-candidates(base) := array.concat(
-	object.get(exact, sbom.canonical_purl(base), []),
-	[e | some e in globs; sbom.purl_matches(e.purl, base)],
-)
-
-deny contains result if {
-	count(entries) > 0
+deny contains finding(i, pkg, e) if {
+	count(exact) > 0
 	some i, pkg in input.packages
 	is_string(pkg.purl_base)
-	some e in candidates(pkg.purl_base)
+	some e in exact[lower(replace(pkg.purl_base, "%40", "@"))]
 	version_matches(pkg, e.versions)
-	result := {
-		"msg": sprintf("%s is denied by %s%s%s", [sbom.label(pkg), e.purl, range_text(e.versions), reason_text(e.reason)]),
-		"path": ["packages", i, "purl"],
-	}
+}
+
+deny contains finding(i, pkg, e) if {
+	count(globs) > 0
+	some i, pkg in input.packages
+	is_string(pkg.purl_base)
+	key := lower(replace(pkg.purl_base, "%40", "@"))
+	some e in globs
+	startswith(key, e.prefix)
+	sbom.purl_matches(e.purl, key)
+	version_matches(pkg, e.versions)
+}
+
+finding(i, pkg, e) := {
+	"msg": sprintf("%s is denied by %s%s%s", [sbom.label(pkg), e.purl, range_text(e.versions), reason_text(e.reason)]),
+	"path": ["packages", i, "purl"],
 }
 
 version_matches(_, "") := true
