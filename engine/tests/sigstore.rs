@@ -180,6 +180,13 @@ fn tampered_copies_of_a_valid_bundle_fail_the_right_check() {
             Check::TlogMissing,
         ),
         (
+            // The verifier has already checked the genuine leaf: a changed leaf must not
+            // ride on that memory.
+            "leaf certificate signature",
+            Box::new(|v| flip_b64(v, "/verificationMaterial/certificate/rawBytes")),
+            Check::TlogBodyMismatch,
+        ),
+        (
             "no log entry",
             Box::new(|v| {
                 *v.pointer_mut("/verificationMaterial/tlogEntries")

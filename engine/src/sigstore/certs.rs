@@ -269,35 +269,22 @@ pub fn verify_ca_chain(chain: &[Cert]) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks that `leaf` was issued by the first certificate of a trusted `chain`, and that
-/// the leaf and every certificate of the chain were valid at `time`.
-pub fn verify_leaf_at(leaf: &Cert, chain: &[Cert], time: UnixTime) -> Result<(), LeafError> {
-    let issuer = chain
-        .first()
-        .ok_or(LeafError::Untrusted("empty CA chain".into()))?;
-    leaf.verify_issued_by(issuer)
-        .map_err(LeafError::Untrusted)?;
+/// Checks that the leaf and every certificate of its CA chain were valid at `time`.
+pub fn check_validity_at(leaf: &Cert, chain: &[Cert], time: UnixTime) -> Result<(), String> {
     if !leaf.is_valid_at(time) {
-        return Err(LeafError::Expired(format!(
+        return Err(format!(
             "signing certificate valid {} but the verified signing time is {}",
             leaf.validity_text(),
             time::format(time)
-        )));
+        ));
     }
     if let Some(ca) = chain.iter().find(|c| !c.is_valid_at(time)) {
-        return Err(LeafError::Expired(format!(
+        return Err(format!(
             "CA certificate {:?} valid {} but the verified signing time is {}",
             ca.subject_text(),
             ca.validity_text(),
             time::format(time)
-        )));
+        ));
     }
     Ok(())
-}
-
-/// Why a leaf does not chain: no path, or a path outside its validity.
-#[derive(Debug)]
-pub enum LeafError {
-    Untrusted(String),
-    Expired(String),
 }

@@ -2,10 +2,13 @@
 //! performs: material vs policy, signature over the content, log entries, timestamps,
 //! certificate chain at the verified times, SCT, identity and issuer.
 
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
 use sha2::{Digest, Sha256};
 
 use super::bundle::{Bundle, Content, Material};
-use super::certs::{self, Cert, LeafError};
+use super::certs::{self, Cert};
 use super::dsse;
 use super::error::{Check, VerifyError, fail};
 use super::keys::PublicKey;
@@ -71,7 +74,14 @@ pub struct Verifier {
     root: TrustedRoot,
     policy: Policy,
     now: Option<UnixTime>,
+    /// Leaf certificates whose issuer signature already verified (SHA-256 of the leaf DER
+    /// and the CA's index): a webhook sees the same signing certificate for every pod of
+    /// an image. Only the signature is remembered; validity times are checked every time.
+    issued: Arc<Mutex<HashSet<[u8; 32]>>>,
 }
+
+/// Most remembered leaf certificates; the set is emptied when full.
+const ISSUED_CACHE_CAPACITY: usize = 4096;
 
 impl Verifier {
     pub fn new(root: TrustedRoot, policy: Policy) -> Self {
@@ -79,6 +89,7 @@ impl Verifier {
             root,
             policy,
             now: None,
+            issued: Arc::default(),
         }
     }
 
@@ -86,6 +97,14 @@ impl Verifier {
     pub fn with_now(mut self, now: UnixTime) -> Self {
         self.now = Some(now);
         self
+    }
+
+    /// A verifier with the same root, policy and clock that remembers no certificate.
+    pub fn clone_without_cache(&self) -> Self {
+        Verifier {
+            issued: Arc::default(),
+            ..self.clone()
+        }
     }
 
     pub fn trusted_root(&self) -> &TrustedRoot {
@@ -271,31 +290,29 @@ impl Verifier {
     fn check_chain(&self, leaf: &Cert, times: &[VerifiedTime]) -> Result<&Authority, VerifyError> {
         let mut reasons = Vec::new();
         let mut expired = None;
-        for authority in &self.root.certificate_authorities {
-            if let Err(e) = &authority.chain_ok {
+        for (index, authority) in self.root.certificate_authorities.iter().enumerate() {
+            let issued = authority
+                .chain_ok
+                .clone()
+                .and_then(|()| self.check_issued(leaf, index, authority));
+            if let Err(e) = issued {
                 reasons.push(format!("{}: {e}", authority.uri));
                 continue;
             }
-            let mut failure = None;
-            for t in times {
+            let failure = times.iter().find_map(|t| {
                 if !authority.valid.contains(t.time) {
-                    failure = Some(LeafError::Expired(format!(
+                    return Some(format!(
                         "the CA {} is trusted {}, not at the signing time {}",
                         authority.uri,
                         authority.valid.describe(),
                         time::format(t.time)
-                    )));
-                    break;
+                    ));
                 }
-                if let Err(e) = certs::verify_leaf_at(leaf, &authority.chain, t.time) {
-                    failure = Some(e);
-                    break;
-                }
-            }
+                certs::check_validity_at(leaf, &authority.chain, t.time).err()
+            });
             match failure {
                 None => return Ok(authority),
-                Some(LeafError::Untrusted(e)) => reasons.push(format!("{}: {e}", authority.uri)),
-                Some(LeafError::Expired(e)) => expired = Some(e),
+                Some(e) => expired = Some(e),
             }
         }
         if let Some(e) = expired {
@@ -312,6 +329,26 @@ impl Verifier {
                 }
             ),
         ))
+    }
+
+    /// Checks (or recalls) that the CA's first certificate signed `leaf`.
+    fn check_issued(&self, leaf: &Cert, index: usize, authority: &Authority) -> Result<(), String> {
+        let mut hasher = Sha256::new();
+        hasher.update(&leaf.der);
+        hasher.update(index.to_be_bytes());
+        let key: [u8; 32] = hasher.finalize().into();
+        if self.issued.lock().is_ok_and(|set| set.contains(&key)) {
+            return Ok(());
+        }
+        let issuer = authority.chain.first().ok_or("empty CA chain")?;
+        leaf.verify_issued_by(issuer)?;
+        if let Ok(mut set) = self.issued.lock() {
+            if set.len() >= ISSUED_CACHE_CAPACITY {
+                set.clear();
+            }
+            set.insert(key);
+        }
+        Ok(())
     }
 
     fn check_identity(&self, leaf: &Cert) -> Result<(Vec<String>, Option<String>), VerifyError> {
