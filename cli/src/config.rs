@@ -21,7 +21,8 @@ pub fn parse_with_config() -> Result<Cli, clap::Error> {
     let Some((name, sub)) = matches.subcommand() else {
         return Cli::from_arg_matches(&matches);
     };
-    if name == "parse" {
+    // `parse` and `blob` take no conftest.toml settings.
+    if name == "parse" || name == "blob" {
         return Cli::from_arg_matches(&matches);
     }
     let explicit = sub
