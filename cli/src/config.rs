@@ -21,8 +21,9 @@ pub fn parse_with_config() -> Result<Cli, clap::Error> {
     let Some((name, sub)) = matches.subcommand() else {
         return Cli::from_arg_matches(&matches);
     };
-    // `parse` takes no config; `sbom` has subcommands of its own and takes none either.
-    if name == "parse" || name == "sbom" {
+    // `parse` and `blob` take no conftest.toml settings; `sbom` has subcommands of its own
+    // and takes none either.
+    if name == "parse" || name == "blob" || name == "sbom" {
         return Cli::from_arg_matches(&matches);
     }
     let explicit = sub

@@ -336,3 +336,29 @@ fn tollgate_yaml_errors_name_the_file_line_and_key() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("quote it"), "{}", run.stderr);
 }
+
+#[test]
+fn terraform_plans_are_checked_like_their_source() {
+    let run = tollgate(&["test", "-o", "json", "testdata/bundled/insecure/plan"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let (reported, _) = fired(&run.stdout);
+    // A plan is made by one exact Terraform version, so required-version cannot fire.
+    let expected: BTreeSet<String> = catalogue_ids(&["terraform"])
+        .into_iter()
+        .filter(|id| id != "tf.general.required-version")
+        .collect();
+    assert_eq!(reported, expected);
+    let results: Value = serde_json::from_str(&run.stdout).expect("JSON output");
+    let located = results
+        .as_array()
+        .expect("an array")
+        .iter()
+        .flat_map(|r| r["failures"].as_array().cloned().unwrap_or_default())
+        .find(|f| f["metadata"]["id"] == "tf.aws.rds.public")
+        .expect("the public database is reported");
+    assert_eq!(located["location"]["line"], 88, "{located}");
+
+    let hardened = tollgate(&["test", "-o", "json", "testdata/bundled/hardened/plan"]);
+    assert_eq!(hardened.code, 0, "{}{}", hardened.stdout, hardened.stderr);
+    assert!(!hardened.stdout.contains("from-the-vault-7f3a"));
+}

@@ -10,6 +10,7 @@ pub mod policy;
 pub mod report;
 pub mod run;
 pub mod sbom;
+pub mod sigstore;
 pub mod static_checks;
 pub mod terraform;
 pub mod verify;
