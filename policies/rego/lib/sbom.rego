@@ -8,6 +8,10 @@ package tollgate.lib.sbom
 
 import rego.v1
 
+# The input is tollgate's normalised SBOM shape, not a raw SPDX or CycloneDX document
+# (which `tollgate test` may pass before it routes SBOMs through the normaliser).
+normalized if input.format in {"spdx", "cyclonedx"}
+
 # A non-blank string.
 present(x) if {
 	is_string(x)

@@ -57,6 +57,7 @@ denied_fields := {license.expression: hits |
 }
 
 deny contains result if {
+	sbom.normalized
 	count(denied) > 0
 	count(denied_fields) > 0
 	some i, pkg in input.packages

@@ -26,6 +26,7 @@ import data.tollgate.lib.sbom
 known_kinds := {"expression", "name", "NONE"}
 
 warn contains result if {
+	sbom.normalized
 	some i, pkg in input.packages
 	not pkg.licenses.declared.kind in known_kinds
 	not pkg.licenses.concluded.kind in known_kinds

@@ -12,7 +12,7 @@ pkg(declared, concluded) := {
 
 l(kind) := {"expression": kind, "kind": kind, "choices": []}
 
-warnings(p) := {r.msg | some r in policy.warn with input as {"packages": [p]}}
+warnings(p) := {r.msg | some r in policy.warn with input as {"format": "cyclonedx", "packages": [p]}}
 
 test_known_licenses_pass if {
 	mit := {"expression": "MIT", "kind": "expression", "choices": [[{"license": "MIT"}]]}
@@ -24,7 +24,7 @@ test_known_licenses_pass if {
 }
 
 test_missing_and_noassertion_warn if {
-	res := policy.warn with input as {"packages": [pkg(null, l("NOASSERTION"))]}
+	res := policy.warn with input as {"format": "cyclonedx", "packages": [pkg(null, l("NOASSERTION"))]}
 	res == {{
 		"msg": `package "org.example/lib" 2.0 (pkg:maven/org.example/lib@2.0) has no known license (declared: missing, concluded: NOASSERTION)`,
 		"path": ["packages", 0, "licenses"],

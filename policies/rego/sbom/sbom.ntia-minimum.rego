@@ -36,16 +36,19 @@ import data.tollgate.lib.sbom
 related := {r.from | some r in input.relationships} | {r.to | some r in input.relationships} | {d | some d in input.describes}
 
 deny contains result if {
+	sbom.normalized
 	count(input.authors) + count(input.tools) == 0
 	result := {"msg": "the SBOM names no author of its data (SPDX creators, CycloneDX metadata.authors or tools)", "path": ["authors"]}
 }
 
 deny contains result if {
+	sbom.normalized
 	not sbom.present(input.created)
 	result := {"msg": "the SBOM has no timestamp (SPDX creationInfo.created, CycloneDX metadata.timestamp)", "path": ["created"]}
 }
 
 deny contains result if {
+	sbom.normalized
 	some i, pkg in input.packages
 	not complete(pkg)
 	missing := [element | some element in elements; not has(pkg, element)]

@@ -64,3 +64,7 @@ test_dependency_relationship_either_side if {
 	inp := doc("spdx", [complete, b, c], [{"from": "pkg-b", "type": "DEPENDENCY_OF", "to": "pkg-a"}])
 	paths(inp) == {["packages", 2]}
 }
+
+test_raw_documents_are_not_judged if {
+	paths({"spdxVersion": "SPDX-2.3", "packages": [{"name": "a"}]}) == set()
+}

@@ -77,6 +77,7 @@ globs := [object.union(e, {"prefix": substring(pattern, 0, first)}) |
 wildcard(pattern) if regex.match(`[*?\[]`, pattern)
 
 deny contains finding(i, pkg, e) if {
+	sbom.normalized
 	count(exact) > 0
 	some i, pkg in input.packages
 	is_string(pkg.purl_base)
@@ -85,6 +86,7 @@ deny contains finding(i, pkg, e) if {
 }
 
 deny contains finding(i, pkg, e) if {
+	sbom.normalized
 	count(globs) > 0
 	some i, pkg in input.packages
 	is_string(pkg.purl_base)

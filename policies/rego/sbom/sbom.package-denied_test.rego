@@ -15,15 +15,15 @@ log4j(version) := pkg(version, sprintf("pkg:maven/org.apache.logging.log4j/log4j
 
 log4shell := {"purl": "pkg:maven/org.apache.logging.log4j/log4j-core", "versions": ">=2.0.0, <2.17.1", "reason": "Log4Shell (CVE-2021-44228)"}
 
-hits(packages, list) := {r.path[1] | some r in policy.deny with input as {"packages": packages} with data.tollgate.sbom.denied_packages as list}
+hits(packages, list) := {r.path[1] | some r in policy.deny with input as {"format": "cyclonedx", "packages": packages} with data.tollgate.sbom.denied_packages as list}
 
 test_empty_by_default if {
-	res := policy.deny with input as {"packages": [log4j("2.14.1")]}
+	res := policy.deny with input as {"format": "cyclonedx", "packages": [log4j("2.14.1")]}
 	res == set()
 }
 
 test_version_range if {
-	res := policy.deny with input as {"packages": [log4j("2.14.1"), log4j("2.17.1"), log4j("1.2.17")]}
+	res := policy.deny with input as {"format": "cyclonedx", "packages": [log4j("2.14.1"), log4j("2.17.1"), log4j("1.2.17")]}
 		with data.tollgate.sbom.denied_packages as [log4shell]
 	res == {{
 		"msg": `package "org.apache.logging.log4j/log4j-core" 2.14.1 (pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?type=jar) is denied by pkg:maven/org.apache.logging.log4j/log4j-core >=2.0.0, <2.17.1: Log4Shell (CVE-2021-44228)`,
@@ -40,7 +40,7 @@ test_patterns_globs_and_exact_versions if {
 	hits([npm, scoped], ["PKG:NPM/EVENT-STREAM"]) == {0}
 	hits([npm], [{"purl": "pkg:npm/event-stream@3.3.6", "versions": ">=3"}]) == {0}
 	hits([npm], [{"purl": "pkg:npm/event-*", "versions": "*"}]) == {0}
-	res := policy.deny with input as {"packages": [npm]} with data.tollgate.sbom.denied_packages as ["pkg:npm/event-stream"]
+	res := policy.deny with input as {"format": "cyclonedx", "packages": [npm]} with data.tollgate.sbom.denied_packages as ["pkg:npm/event-stream"]
 	[r.msg | some r in res] == [`package "org.apache.logging.log4j/log4j-core" 3.3.6 (pkg:npm/event-stream@3.3.6) is denied by pkg:npm/event-stream`]
 }
 
