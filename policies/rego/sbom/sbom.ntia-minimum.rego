@@ -49,7 +49,8 @@ deny contains result if {
 
 deny contains result if {
 	sbom.normalized
-	some i, pkg in input.packages
+	some i in candidates
+	pkg := input.packages[i]
 	not complete(pkg)
 	missing := [element | some element in elements; not has(pkg, element)]
 	count(missing) > 0
@@ -57,6 +58,25 @@ deny contains result if {
 		"msg": sprintf("%s lacks NTIA minimum elements: %s", [sbom.label(pkg), concat(", ", missing)]),
 		"path": ["packages", i],
 	}
+}
+
+# The positions of the packages that may lack an element: those the index lists as
+# missing a supplier, name, version or identifier, or in no relationship; every package
+# when the input has no index.
+candidates contains i if {
+	is_object(input.index)
+	some field in ["supplier", "name", "version", "identifier"]
+	some i in input.index.missing[field]
+}
+
+candidates contains i if {
+	is_object(input.index)
+	some i in input.index.unrelated
+}
+
+candidates contains i if {
+	not is_object(input.index)
+	some i, _ in input.packages
 }
 
 # Every element at once: the cheap test most packages pass.

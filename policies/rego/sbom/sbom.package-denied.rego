@@ -59,8 +59,7 @@ exact("") := ""
 
 exact(version) := sprintf("=%s", [version]) if version != ""
 
-# Entries by their exact pattern, and those with wildcards, so that most packages are
-# looked up rather than matched against every entry.
+# Entries by their exact pattern, and those with wildcards.
 exact := {key: matching |
 	some key in {sbom.canonical_purl(e.purl) | some e in entries; not wildcard(e.purl)}
 	matching := [e | some e in entries; sbom.canonical_purl(e.purl) == key]
@@ -76,24 +75,36 @@ globs := [object.union(e, {"prefix": substring(pattern, 0, first)}) |
 
 wildcard(pattern) if regex.match(`[*?\[]`, pattern)
 
-deny contains finding(i, pkg, e) if {
-	sbom.normalized
-	count(exact) > 0
-	some i, pkg in input.packages
-	is_string(pkg.purl_base)
-	some e in exact[lower(replace(pkg.purl_base, "%40", "@"))]
-	version_matches(pkg, e.versions)
+# [position, entry] of each package whose package URL base an entry names, before
+# versions: exact patterns are looked up in sbom.purl_index, wildcard patterns are matched
+# against each distinct base once.
+matches contains [i, e] if {
+	some key, matching in exact
+	some i in sbom.purl_index[key]
+	some e in matching
+}
+
+matches contains [i, e] if {
+	some e in globs
+	some key, positions in sbom.purl_index
+	startswith(key, e.prefix)
+	sbom.purl_matches(e.purl, key)
+	some i in positions
+}
+
+# [range, version] for each range of the entries and each version of their matching
+# packages that it holds for: every distinct version is compared once, not once per
+# package.
+holding contains [range, version] if {
+	some range in {e.versions | some [_, e] in matches; e.versions != ""}
+	some version in {sbom.version_of(input.packages[i]) | some [i, e] in matches; e.versions == range}
+	sbom.in_range(version, range)
 }
 
 deny contains finding(i, pkg, e) if {
 	sbom.normalized
-	count(globs) > 0
-	some i, pkg in input.packages
-	is_string(pkg.purl_base)
-	key := lower(replace(pkg.purl_base, "%40", "@"))
-	some e in globs
-	startswith(key, e.prefix)
-	sbom.purl_matches(e.purl, key)
+	some [i, e] in matches
+	pkg := input.packages[i]
 	version_matches(pkg, e.versions)
 }
 
@@ -106,7 +117,7 @@ version_matches(_, "") := true
 
 version_matches(pkg, range) if {
 	range != ""
-	sbom.in_range(sbom.version_of(pkg), range)
+	[range, sbom.version_of(pkg)] in holding
 }
 
 range_text("") := ""
