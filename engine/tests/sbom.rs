@@ -749,9 +749,10 @@ fn varied_cyclonedx(n: usize) -> String {
             component
         })
         .collect();
-    let dependencies: Vec<Value> = (0..n)
-        .filter(|i| i % 7 != 0)
-        .map(|i| json!({"ref": format!("c{i}"), "dependsOn": []}))
+    // Every 7th component is in no dependency, the others depend on their neighbour.
+    let dependencies: Vec<Value> = (0..n.saturating_sub(1))
+        .filter(|i| i % 7 != 0 && i % 7 != 6)
+        .map(|i| json!({"ref": format!("c{i}"), "dependsOn": [format!("c{}", i + 1)]}))
         .collect();
     serde_json::to_string_pretty(&json!({
         "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
