@@ -22,8 +22,7 @@ use serde_json::{Map, Value};
 ///   described by the document.
 pub fn build(document: &Value) -> Value {
     let packages = list(document, "packages");
-    let mut purl_bases: Vec<(String, Vec<usize>)> = Vec::new();
-    let mut purl_slots: HashMap<String, usize> = HashMap::new();
+    let mut purl_bases = Map::new();
     let mut license_groups: Vec<(&Value, Vec<usize>)> = Vec::new();
     let mut license_slots: HashMap<LicenseKey<'_>, Vec<usize>> = HashMap::new();
     let mut missing: [(&str, Vec<usize>); 4] = [
@@ -35,15 +34,12 @@ pub fn build(document: &Value) -> Value {
     let related = related_ids(document);
     let mut unrelated = Vec::new();
     for (position, package) in packages.iter().enumerate() {
-        if let Some(base) = package.get("purl_base").and_then(Value::as_str) {
-            let key = canonical_purl(base);
-            match purl_slots.get(&key) {
-                Some(&slot) => purl_bases[slot].1.push(position),
-                None => {
-                    purl_slots.insert(key.clone(), purl_bases.len());
-                    purl_bases.push((key, vec![position]));
-                }
-            }
+        if let Some(base) = package.get("purl_base").and_then(Value::as_str)
+            && let Value::Array(positions) = purl_bases
+                .entry(canonical_purl(base))
+                .or_insert_with(|| Value::Array(Vec::new()))
+        {
+            positions.push(position.into());
         }
         let licenses = package.get("licenses").unwrap_or(&Value::Null);
         let slots = license_slots.entry(license_key(licenses)).or_default();
@@ -79,15 +75,7 @@ pub fn build(document: &Value) -> Value {
     }
     let positions = |list: Vec<usize>| Value::Array(list.into_iter().map(Value::from).collect());
     let mut index = Map::new();
-    index.insert(
-        "purl_bases".into(),
-        Value::Object(
-            purl_bases
-                .into_iter()
-                .map(|(key, list)| (key, positions(list)))
-                .collect(),
-        ),
-    );
+    index.insert("purl_bases".into(), Value::Object(purl_bases));
     index.insert(
         "licenses".into(),
         Value::Array(
