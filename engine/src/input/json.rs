@@ -16,7 +16,7 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
     }
     let value: Value = serde_json::from_str(text).map_err(|e| {
         ParseError::at(
-            Position::new(e.line(), e.column()),
+            error_position(text, e.line(), e.column()),
             format!("invalid JSON: {}", strip_position(&e.to_string())),
         )
     })?;
@@ -87,10 +87,10 @@ fn check_depth(text: &str, limits: &Limits) -> Result<usize, ParseError> {
             b'{' | b'[' => {
                 depth += 1;
                 deepest = deepest.max(depth);
-                if depth > limits.max_depth {
+                if depth > limits.depth() {
                     return Err(ParseError::limit(
                         Position::new(line, text[line_start..i].chars().count() + 1),
-                        LimitExceeded::depth(limits.max_depth),
+                        LimitExceeded::depth(limits.depth()),
                     ));
                 }
             }
@@ -103,6 +103,20 @@ fn check_depth(text: &str, limits: &Limits) -> Result<usize, ParseError> {
         }
     }
     Ok(deepest)
+}
+
+/// serde_json counts columns in bytes, up to and including the byte it stopped at;
+/// positions count characters.
+fn error_position(text: &str, line: usize, byte_column: usize) -> Position {
+    let line_text = text
+        .split('\n')
+        .nth(line.saturating_sub(1))
+        .unwrap_or_default();
+    let mut end = byte_column.min(line_text.len());
+    while !line_text.is_char_boundary(end) {
+        end += 1;
+    }
+    Position::new(line, line_text[..end].chars().count())
 }
 
 fn strip_position(message: &str) -> &str {

@@ -45,8 +45,8 @@ fn scan_error(mark: &Marker, info: &str, limits: &Limits) -> ParseError {
     // The scanner reads a whole flow collection ahead, so its own nesting cap is met
     // before the builder sees the level that crosses `max_depth`.
     if info == "recursion limit exceeded" {
-        if limits.max_depth < SCANNER_FLOW_DEPTH {
-            return ParseError::limit(position(mark), LimitExceeded::depth(limits.max_depth));
+        if limits.depth() < SCANNER_FLOW_DEPTH {
+            return ParseError::limit(position(mark), LimitExceeded::depth(limits.depth()));
         }
         return ParseError::at(
             position(mark),
@@ -160,10 +160,10 @@ impl<'a> Builder<'a> {
                     return Err(ParseError::at(at, "alias to an unknown anchor".into()));
                 };
                 // An alias copies a whole subtree, which must fit where it is used.
-                if self.stack.len().saturating_add(height) > self.limits.max_depth {
+                if self.stack.len().saturating_add(height) > self.limits.depth() {
                     return Err(ParseError::limit(
                         at,
-                        LimitExceeded::depth(self.limits.max_depth),
+                        LimitExceeded::depth(self.limits.depth()),
                     ));
                 }
                 self.count(size, at)?;
@@ -250,10 +250,10 @@ impl<'a> Builder<'a> {
 
     fn open(&mut self, at: Position) -> Result<(), ParseError> {
         self.count(1, at)?;
-        if self.stack.len() >= self.limits.max_depth {
+        if self.stack.len() >= self.limits.depth() {
             return Err(ParseError::limit(
                 at,
-                LimitExceeded::depth(self.limits.max_depth),
+                LimitExceeded::depth(self.limits.depth()),
             ));
         }
         if let Some(Frame::Mapping { key: None, .. }) = self.stack.last() {

@@ -1,0 +1,65 @@
+//! Regressions for what fuzzing and the hostile-input suite found (FUZZING.md lists each
+//! with the target that found it): every error points inside its file, limits hold
+//! whatever they are raised to, and malformed input never passes silently.
+
+use tollgate_engine::input::{Format, ParseError, Position, parse};
+use tollgate_engine::limits::{DEPTH_CEILING, Limits};
+
+fn error(format: Format, text: &[u8], limits: &Limits) -> ParseError {
+    match parse("input", text.to_vec(), format, limits) {
+        Ok(file) => panic!(
+            "{format} input should be rejected, got {:?}",
+            file.documents
+        ),
+        Err(e) => e,
+    }
+}
+
+fn position(format: Format, text: &[u8]) -> Position {
+    error(format, text, &Limits::default())
+        .position
+        .unwrap_or_else(|| panic!("{format}: an error without a position"))
+}
+
+fn at(line: usize, column: usize) -> Position {
+    Position::new(line, column)
+}
+
+#[test]
+fn errors_at_the_end_of_input_point_at_its_last_line() {
+    // The YAML scanner reports the end of input as the line after the last one.
+    assert_eq!(position(Format::Yaml, b"[a"), at(1, 3));
+    assert_eq!(position(Format::Yaml, b"a: [b\n\n"), at(3, 1));
+    // serde_json reports an empty input as column 0.
+    assert_eq!(position(Format::Json, b""), at(1, 1));
+    assert_eq!(position(Format::Json, b"\n"), at(2, 1));
+    // hcl-rs counts the line break of an unclosed block's last line as a column.
+    assert_eq!(position(Format::Hcl2, b"a {\n  b {\n}\n"), at(3, 2));
+}
+
+#[test]
+fn error_columns_count_characters_not_bytes() {
+    // serde_json counts bytes: "é" is two.
+    assert_eq!(position(Format::Json, "{\"é\": x}".as_bytes()), at(1, 7));
+    // Invalid UTF-8 after "Ā8Ԁ" (five bytes, three characters) is the fourth character.
+    assert_eq!(position(Format::Yaml, b"\xc4\x808\xd4\x80\x93"), at(1, 4));
+}
+
+#[test]
+fn nesting_beyond_the_ceiling_is_refused_whatever_max_depth_says() {
+    let unbounded = Limits {
+        max_depth: usize::MAX,
+        ..Limits::default()
+    };
+    // Block sequences nest two characters a level: 100,000 levels overflowed the stack.
+    let deep = format!("{}x\n", "- ".repeat(DEPTH_CEILING + 1));
+    let refused = error(Format::Yaml, deep.as_bytes(), &unbounded);
+    assert_eq!(
+        refused.message,
+        format!("nesting depth exceeds the limit of {DEPTH_CEILING} (raise it with --max-depth)")
+    );
+    let within = format!("{}x\n", "- ".repeat(DEPTH_CEILING));
+    let file = parse("input", within.into_bytes(), Format::Yaml, &unbounded)
+        .expect("nesting at the ceiling parses");
+    assert_eq!(file.documents.len(), 1);
+}
