@@ -63,3 +63,67 @@ fn nesting_beyond_the_ceiling_is_refused_whatever_max_depth_says() {
         .expect("nesting at the ceiling parses");
     assert_eq!(file.documents.len(), 1);
 }
+
+#[test]
+fn json_duplicate_keys_are_an_error_at_any_depth() {
+    // serde_json kept the last value while deep JSON (read as YAML) refused it; a reader
+    // that keeps the first would apply what the policy never saw.
+    let shallow = error(
+        Format::Json,
+        b"{\"bad\": false,\n \"name\": \"a\", \"bad\": true}",
+        &Limits::default(),
+    );
+    assert_eq!(shallow.message, "invalid JSON: duplicate key \"bad\"");
+    assert_eq!(shallow.position, Some(at(2, 19)));
+    let nested = error(
+        Format::Json,
+        b"[{\"a\": 1}, {\"b\": {\"a\": 1, \"a\": 2}}]",
+        &Limits::default(),
+    );
+    assert_eq!(nested.message, "invalid JSON: duplicate key \"a\"");
+    let deep = format!(
+        "{}{{\"a\": 1, \"a\": 2}}{}",
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let limits = Limits {
+        max_depth: 300,
+        ..Limits::default()
+    };
+    let deep = error(Format::Json, deep.as_bytes(), &limits);
+    assert!(deep.message.contains("duplicate key \"a\""), "{deep:?}");
+}
+
+#[test]
+fn ini_duplicate_keys_are_an_error() {
+    let repeated = error(
+        Format::Ini,
+        b"[s]\nbad = false\nbad = true\n",
+        &Limits::default(),
+    );
+    assert_eq!(
+        repeated.message,
+        "invalid INI: duplicate key \"bad\" in section [s]"
+    );
+    // A section given twice merges, but still may not repeat a key.
+    let reopened = error(
+        Format::Ini,
+        b"[s]\nbad = false\n[t]\nx = 1\n[s]\nbad = true\n",
+        &Limits::default(),
+    );
+    assert_eq!(
+        reopened.message,
+        "invalid INI: duplicate key \"bad\" in section [s]"
+    );
+    let merged = parse(
+        "input",
+        b"[s]\na = 1\n[s]\nb = 2\n".to_vec(),
+        Format::Ini,
+        &Limits::default(),
+    )
+    .expect("distinct keys of a reopened section merge");
+    assert_eq!(
+        merged.documents[0].value,
+        serde_json::json!({"s": {"a": 1, "b": 2}})
+    );
+}

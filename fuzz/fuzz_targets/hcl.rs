@@ -7,5 +7,5 @@ use tollgate_engine::input::Format;
 use tollgate_fuzz::{Shape, check_parser};
 
 fuzz_target!(|data: &[u8]| {
-    check_parser(Format::Hcl2, data, Shape::Exact);
+    let _ = check_parser(Format::Hcl2, data, Shape::Exact);
 });

@@ -8,7 +8,7 @@ use tollgate_engine::input::Format;
 use tollgate_fuzz::{Shape, check_parser};
 
 fuzz_target!(|data: &[u8]| {
-    let Some(file) = check_parser(Format::Ini, data, Shape::Partial) else {
+    let Some(file) = check_parser(Format::Ini, data, Shape::Partial).ok() else {
         return;
     };
     let Value::Object(sections) = &file.documents[0].value else {

@@ -1,5 +1,6 @@
 //! JSON, differentially against serde_json: tollgate accepts exactly what is JSON (within
-//! its limits) and reads the same values, whichever of its two parsers the depth picks.
+//! its limits, without repeated keys) and reads the same values, whichever of its two
+//! parsers the depth picks.
 
 #![no_main]
 
@@ -10,7 +11,7 @@ use tollgate_fuzz::{Shape, as_documents, check_parser, reference_json};
 fuzz_target!(|data: &[u8]| {
     let parsed = check_parser(Format::Json, data, Shape::Exact);
     match (parsed, reference_json(data)) {
-        (Some(file), Some(reference)) => {
+        (Ok(file), Some(reference)) => {
             let values: Vec<_> = file.documents.into_iter().map(|d| d.value).collect();
             assert_eq!(
                 values,
@@ -18,12 +19,17 @@ fuzz_target!(|data: &[u8]| {
                 "values differ from serde_json's"
             );
         }
-        (Some(file), None) => panic!(
+        (Ok(file), None) => panic!(
             "accepted input that is not JSON: {:?}",
             file.documents.first().map(|d| &d.value)
         ),
-        // Rejected JSON: a limit or a duplicate key (both covered by check_parser's
-        // error checks), or not JSON at all.
-        (None, _) => {}
+        // JSON that tollgate refuses: only for a repeated key or a limit.
+        (Err(error), Some(_)) => assert!(
+            ["duplicate key", "exceeds the limit", "nested more than"]
+                .iter()
+                .any(|reason| error.message.contains(reason)),
+            "refused valid JSON: {error:?}"
+        ),
+        (Err(_), None) => {}
     }
 });

@@ -80,26 +80,23 @@ impl Lines {
     }
 }
 
-/// Parses `data` as `format` and checks every invariant of the result; the parsed file
-/// when the input was accepted.
-pub fn check_parser(format: Format, data: &[u8], shape: Shape) -> Option<InputFile> {
+/// Parses `data` as `format` and checks every invariant of the result, which it returns.
+pub fn check_parser(format: Format, data: &[u8], shape: Shape) -> Result<InputFile, ParseError> {
     let limits = limits();
     let lines = Lines::new(data);
-    match input::parse(INPUT_PATH, data.to_vec(), format, &limits) {
-        Err(error) => {
-            check_error(&error, &lines);
-            None
-        }
+    let parsed = input::parse(INPUT_PATH, data.to_vec(), format, &limits);
+    match &parsed {
+        Err(error) => check_error(error, &lines),
         Ok(file) => {
             assert!(
                 std::str::from_utf8(data).is_ok(),
                 "{format}: input that is not UTF-8 was accepted"
             );
-            check_locations(&file, &lines, shape);
-            check_reparse(&file, &limits);
-            Some(file)
+            check_locations(file, &lines, shape);
+            check_reparse(file, &limits);
         }
     }
+    parsed
 }
 
 /// An error says what is wrong and, when it gives a position, one inside the file.

@@ -1,9 +1,8 @@
-//! JSON through serde_json for speed; positions are rebuilt from the YAML event parser
-//! (JSON is YAML 1.2) only when a finding needs one.
-
-use serde_json::Value;
+//! JSON through serde_json for speed, refusing repeated keys as YAML does; positions are
+//! rebuilt from the YAML event parser (JSON is YAML 1.2) only when a finding needs one.
 
 use super::location::{Position, SourceMap};
+use super::unique_keys::UniqueKeys;
 use super::{Document, ParseError, yaml};
 use crate::limits::{LimitExceeded, Limits};
 
@@ -14,7 +13,7 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
     if check_depth(text, limits)? > SERDE_JSON_DEPTH {
         return parse_deep(text, limits);
     }
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let UniqueKeys(value) = serde_json::from_str(text).map_err(|e| {
         ParseError::at(
             error_position(text, e.line(), e.column()),
             format!("invalid JSON: {}", strip_position(&e.to_string())),

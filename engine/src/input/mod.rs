@@ -8,6 +8,7 @@ mod json;
 mod kind;
 pub mod location;
 mod toml;
+mod unique_keys;
 mod yaml;
 
 use std::fmt;
