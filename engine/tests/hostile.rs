@@ -2,7 +2,7 @@
 //! with the target that found it): every error points inside its file, limits hold
 //! whatever they are raised to, and malformed input never passes silently.
 
-use tollgate_engine::input::{Format, ParseError, Position, parse};
+use tollgate_engine::input::{Format, ParseError, PathSegment, Position, parse};
 use tollgate_engine::limits::{DEPTH_CEILING, Limits};
 
 fn error(format: Format, text: &[u8], limits: &Limits) -> ParseError {
@@ -126,4 +126,35 @@ fn ini_duplicate_keys_are_an_error() {
         merged.documents[0].value,
         serde_json::json!({"s": {"a": 1, "b": 2}})
     );
+}
+
+#[test]
+fn yaml_positions_after_a_lone_carriage_return_count_lines_by_line_feeds() {
+    // YAML breaks a line at a lone CR; every other parser, `source_line` and LF-following
+    // editors do not, so a finding after one pointed a line too far (and past the end).
+    let file = parse(
+        "input",
+        b"a: x\rb: y\nc: z\n".to_vec(),
+        Format::Yaml,
+        &Limits::default(),
+    )
+    .expect("a lone CR is a YAML line break");
+    assert_eq!(
+        file.documents[0].value,
+        serde_json::json!({"a": "x", "b": "y", "c": "z"})
+    );
+    let key = |k: &str| [PathSegment::Key(k.into())];
+    assert_eq!(file.locate(0, &key("a")), at(1, 1));
+    assert_eq!(file.locate(0, &key("b")), at(1, 6));
+    assert_eq!(file.locate(0, &key("c")), at(2, 1));
+    assert_eq!(file.source_line(2), Some("c: z"));
+    // CRLF is one break, as before.
+    let file = parse(
+        "input",
+        b"a: x\r\nb: y\r\n".to_vec(),
+        Format::Yaml,
+        &Limits::default(),
+    )
+    .expect("CRLF");
+    assert_eq!(file.locate(0, &key("b")), at(2, 1));
 }

@@ -20,42 +20,87 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
             "invalid YAML: NUL bytes are not allowed".into(),
         ));
     }
+    let lines = ScannerLines::new(text);
     let mut builder = Builder::new(limits);
     let mut parser = Parser::new_from_str(text);
     loop {
         let (event, mark) = parser
             .next_token()
-            .map_err(|e| scan_error(e.marker(), e.info(), limits))?;
+            .map_err(|e| scan_error(lines.position(e.marker()), e.info(), limits))?;
         if matches!(event, Event::StreamEnd) {
             break;
         }
-        builder.on_event(event, position(&mark))?;
+        builder.on_event(event, lines.position(&mark))?;
     }
     Ok(builder.documents)
 }
 
-fn position(mark: &Marker) -> Position {
-    Position::new(mark.line(), mark.col() + 1)
+/// The scanner's lines in the text's own: YAML also breaks a line at a lone CR, where
+/// every other parser, [`super::InputFile::source_line`] and editors that follow LF see
+/// one line going on. Files without a lone CR (nearly all) need no translation.
+struct ScannerLines {
+    /// For each scanner line, its text line and the characters before it on that line.
+    starts: Option<Vec<(usize, usize)>>,
+}
+
+impl ScannerLines {
+    fn new(text: &str) -> Self {
+        let lone_cr = text
+            .as_bytes()
+            .windows(2)
+            .any(|pair| pair[0] == b'\r' && pair[1] != b'\n')
+            || text.ends_with('\r');
+        if !lone_cr {
+            return Self { starts: None };
+        }
+        let mut starts = vec![(1, 0)];
+        let (mut line, mut column) = (1, 0);
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            column += 1;
+            match c {
+                '\n' => {
+                    line += 1;
+                    column = 0;
+                    starts.push((line, 0));
+                }
+                '\r' if chars.peek() != Some(&'\n') => starts.push((line, column)),
+                _ => {}
+            }
+        }
+        Self {
+            starts: Some(starts),
+        }
+    }
+
+    fn position(&self, mark: &Marker) -> Position {
+        let Some(starts) = &self.starts else {
+            return Position::new(mark.line(), mark.col() + 1);
+        };
+        let index = mark.line().saturating_sub(1).min(starts.len() - 1);
+        let (line, before) = starts[index];
+        Position::new(line, before + mark.col() + 1)
+    }
 }
 
 /// The deepest flow nesting the scanner supports (its level counter is a `u8`).
 const SCANNER_FLOW_DEPTH: usize = 255;
 
-fn scan_error(mark: &Marker, info: &str, limits: &Limits) -> ParseError {
+fn scan_error(at: Position, info: &str, limits: &Limits) -> ParseError {
     // The scanner reads a whole flow collection ahead, so its own nesting cap is met
     // before the builder sees the level that crosses `max_depth`.
     if info == "recursion limit exceeded" {
         if limits.depth() < SCANNER_FLOW_DEPTH {
-            return ParseError::limit(position(mark), LimitExceeded::depth(limits.depth()));
+            return ParseError::limit(at, LimitExceeded::depth(limits.depth()));
         }
         return ParseError::at(
-            position(mark),
+            at,
             format!(
                 "invalid YAML: flow collections nested more than {SCANNER_FLOW_DEPTH} deep are not supported"
             ),
         );
     }
-    ParseError::at(position(mark), format!("invalid YAML: {info}"))
+    ParseError::at(at, format!("invalid YAML: {info}"))
 }
 
 struct Node {
