@@ -158,3 +158,37 @@ fn yaml_positions_after_a_lone_carriage_return_count_lines_by_line_feeds() {
     .expect("CRLF");
     assert_eq!(file.locate(0, &key("b")), at(2, 1));
 }
+
+#[test]
+fn json_deeper_than_serde_json_allows_is_still_strict_json() {
+    let limits = Limits {
+        max_depth: DEPTH_CEILING,
+        ..Limits::default()
+    };
+    // A bare word full of brackets once passed as JSON: over 127 levels went through the
+    // YAML parser, which reads it as a plain string.
+    let text = format!("W{}", "[".repeat(200));
+    let refused = error(Format::Json, text.as_bytes(), &limits);
+    assert_eq!(refused.message, "invalid JSON: expected value");
+    assert_eq!(refused.position, Some(at(1, 1)));
+    let text = format!("{}1, x{}", "[".repeat(200), "]".repeat(200));
+    let refused = error(Format::Json, text.as_bytes(), &limits);
+    assert_eq!(refused.message, "invalid JSON: expected value");
+    // Nesting up to the ceiling parses on a test thread's stack (2 MiB, debug build).
+    let text = format!(
+        "{}1{}",
+        "[".repeat(DEPTH_CEILING),
+        "]".repeat(DEPTH_CEILING)
+    );
+    let file = parse("input", text.into_bytes(), Format::Json, &limits).expect("at the ceiling");
+    let mut value = &file.documents[0].value;
+    let mut depth = 1; // the top-level array became the document list
+    while let Some(inner) = value.get(0) {
+        value = inner;
+        depth += 1;
+    }
+    assert_eq!(
+        (depth, value.clone()),
+        (DEPTH_CEILING, serde_json::json!(1))
+    );
+}
