@@ -47,7 +47,7 @@ while IFS=$'\t' read -r -a row; do
     error="$( (grep -m1 -E '^(Error|error)' "$WORK/stderr.txt" || true) | cut -c1-160 | sed 's/|/\\|/g')"
     problems=()
     [ "$code" = "$want_exit" ] || problems+=("exit $code, expected $want_exit")
-    if [ -n "$want_error" ] && ! grep -qF -- "$want_error" "$WORK/stderr.txt"; then
+    if [ "$want_error" != - ] && ! grep -qF -- "$want_error" "$WORK/stderr.txt"; then
         problems+=("error lacks \"$want_error\"")
     fi
     if grep -qE 'panicked|overflowed its stack|fatal runtime error' "$WORK/stderr.txt"; then
