@@ -192,3 +192,15 @@ fn json_deeper_than_serde_json_allows_is_still_strict_json() {
         (DEPTH_CEILING, serde_json::json!(1))
     );
 }
+
+#[test]
+fn yaml_empty_values_at_the_end_of_input_point_at_the_last_line() {
+    // The scanner sits on the line after the last at the end of input; an empty value
+    // there (a `-` item, a `!tag` scalar) pointed outside the file.
+    let cases: [(&[u8], Position); 3] = [(b"-", at(1, 2)), (b"!", at(1, 2)), (b"- \n#", at(2, 2))];
+    for (text, expected) in cases {
+        let file = parse("input", text.to_vec(), Format::Yaml, &Limits::default())
+            .unwrap_or_else(|e| panic!("{text:?}: {e:?}"));
+        assert_eq!(file.locate(0, &[]), expected, "{text:?}");
+    }
+}

@@ -35,23 +35,36 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
     Ok(builder.documents)
 }
 
-/// The scanner's lines in the text's own: YAML also breaks a line at a lone CR, where
+/// The scanner's lines in the text's own. YAML also breaks a line at a lone CR, where
 /// every other parser, [`super::InputFile::source_line`] and editors that follow LF see
-/// one line going on. Files without a lone CR (nearly all) need no translation.
+/// one line going on; and at the end of input the scanner is on a line past the last one
+/// (an empty value there, as in `a:`, would point outside the file).
 struct ScannerLines {
-    /// For each scanner line, its text line and the characters before it on that line.
+    /// For each scanner line, its text line and the characters before it on that line;
+    /// `None` when they are the same lines (no lone CR, nearly every file).
     starts: Option<Vec<(usize, usize)>>,
+    /// The text's number of lines and the characters on its last one.
+    last_line: (usize, usize),
 }
 
 impl ScannerLines {
     fn new(text: &str) -> Self {
+        let last_line = (
+            text.bytes().filter(|&b| b == b'\n').count() + 1,
+            text.rsplit('\n')
+                .next()
+                .map_or(0, |line| line.chars().count()),
+        );
         let lone_cr = text
             .as_bytes()
             .windows(2)
             .any(|pair| pair[0] == b'\r' && pair[1] != b'\n')
             || text.ends_with('\r');
         if !lone_cr {
-            return Self { starts: None };
+            return Self {
+                starts: None,
+                last_line,
+            };
         }
         let mut starts = vec![(1, 0)];
         let (mut line, mut column) = (1, 0);
@@ -70,16 +83,23 @@ impl ScannerLines {
         }
         Self {
             starts: Some(starts),
+            last_line,
         }
     }
 
     fn position(&self, mark: &Marker) -> Position {
-        let Some(starts) = &self.starts else {
-            return Position::new(mark.line(), mark.col() + 1);
+        let (line, column) = match &self.starts {
+            None => (mark.line(), mark.col() + 1),
+            Some(starts) => match starts.get(mark.line().saturating_sub(1)) {
+                Some(&(line, before)) => (line, before + mark.col() + 1),
+                None => (usize::MAX, 1),
+            },
         };
-        let index = mark.line().saturating_sub(1).min(starts.len() - 1);
-        let (line, before) = starts[index];
-        Position::new(line, before + mark.col() + 1)
+        let (lines, width) = self.last_line;
+        if line > lines {
+            return Position::new(lines, width + 1);
+        }
+        Position::new(line, column)
     }
 }
 
