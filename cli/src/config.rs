@@ -16,7 +16,11 @@ pub fn parse_with_config() -> Result<Cli, clap::Error> {
     let Some((name, sub)) = matches.subcommand() else {
         return Cli::from_arg_matches(&matches);
     };
-    if name == "parse" {
+    // conftest.toml holds policy flags; the supply-chain commands take none of them.
+    if matches!(
+        name,
+        "parse" | "image" | "sign" | "attest" | "generate-key-pair"
+    ) {
         return Cli::from_arg_matches(&matches);
     }
     let explicit = sub

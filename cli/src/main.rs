@@ -18,6 +18,10 @@ fn main() -> ExitCode {
         args::Command::Verify(args) => commands::verify::run(&args),
         args::Command::Parse(args) => commands::parse::run(&args),
         args::Command::Policies(args) => commands::policies::run(&args),
+        args::Command::Image(args) => commands::image::run(&args),
+        args::Command::Sign(args) => commands::sign::sign(&args),
+        args::Command::Attest(args) => commands::sign::attest(&args),
+        args::Command::GenerateKeyPair(args) => commands::sign::generate_key_pair(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,5 +1,7 @@
+pub mod image;
 pub mod parse;
 pub mod policies;
+pub mod sign;
 pub mod test;
 pub mod verify;
 
