@@ -57,7 +57,9 @@ pub enum CosignError {
         kind: String,
         tag: String,
     },
-    #[error("wrong key: none of the {count} signature(s) of {image} verifies with key {key}")]
+    #[error(
+        "wrong key: none of the {count} signature(s) of {image} verifies with key {key} (signed with another key, or the signed content was altered)"
+    )]
     WrongKey {
         image: String,
         count: usize,

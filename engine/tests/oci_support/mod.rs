@@ -1,0 +1,150 @@
+//! A real OCI registry for tests: Debian's `docker-registry` (distribution 2.8) on
+//! 127.0.0.1, a free port and a temporary storage directory, killed when dropped; and a
+//! builder of minimal OCI images (config blob + one layer + manifest) pushed into it.
+
+#![allow(dead_code)]
+
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tollgate_engine::oci::{Credentials, Reference, Registry, RegistryOptions, parse_reference};
+
+/// Where Debian's package installs the registry (`apt-get install docker-registry`).
+pub const REGISTRY_BINARY: &str = "/usr/bin/docker-registry";
+
+pub struct TestRegistry {
+    pub address: String,
+    child: Child,
+    _storage: tempfile::TempDir,
+}
+
+impl TestRegistry {
+    /// Starts a registry and waits (at most 20 s) until it answers.
+    pub fn start() -> Self {
+        assert!(
+            Path::new(REGISTRY_BINARY).exists(),
+            "{REGISTRY_BINARY} is missing: install Debian's docker-registry package (.ci/run does)"
+        );
+        let storage = tempfile::tempdir().expect("temporary directory");
+        let port = free_port();
+        let address = format!("127.0.0.1:{port}");
+        let config = storage.path().join("config.yml");
+        std::fs::write(
+            &config,
+            format!(
+                "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: {address}\n",
+                storage.path().join("data").display()
+            ),
+        )
+        .expect("registry config");
+        let child = Command::new(REGISTRY_BINARY)
+            .arg("serve")
+            .arg(&config)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("docker-registry starts");
+        let registry = Self {
+            address,
+            child,
+            _storage: storage,
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(&registry.address).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "docker-registry did not listen on {} within 20 s",
+                registry.address
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        registry
+    }
+
+    /// `127.0.0.1:PORT/name`.
+    pub fn image(&self, name: &str) -> String {
+        format!("{}/{name}", self.address)
+    }
+
+    /// A client that speaks plain HTTP to this registry, with short deadlines.
+    pub fn client(&self) -> Registry {
+        Registry::new(self.options()).expect("registry client")
+    }
+
+    pub fn options(&self) -> RegistryOptions {
+        RegistryOptions {
+            credentials: Credentials::Anonymous,
+            insecure_registries: vec![self.address.clone()],
+            timeout: Duration::from_secs(5),
+            retries: 1,
+            backoff: Duration::from_millis(50),
+            ..RegistryOptions::default()
+        }
+    }
+}
+
+impl Drop for TestRegistry {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A port nothing listens on right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// Pushes a minimal OCI image (its config names `label`, so each label gives its own
+/// digest) under `reference` and returns the manifest digest.
+pub async fn push_image(registry: &Registry, reference: &str, label: &str) -> String {
+    let image: Reference = parse_reference(reference).expect("image reference");
+    // An empty tar archive: two zero blocks.
+    let layer = vec![0u8; 1024];
+    let layer = registry
+        .push_blob(&image, "application/vnd.oci.image.layer.v1.tar", &layer)
+        .await
+        .expect("layer pushed");
+    let config = serde_json::json!({
+        "architecture": "amd64",
+        "os": "linux",
+        "config": {"Labels": {"test": label}},
+        "rootfs": {"type": "layers", "diff_ids": [layer.digest]},
+    });
+    let config = registry
+        .push_blob(
+            &image,
+            "application/vnd.oci.image.config.v1+json",
+            &serde_json::to_vec(&config).unwrap(),
+        )
+        .await
+        .expect("config pushed");
+    let manifest = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": config,
+        "layers": [layer],
+    });
+    registry
+        .push_manifest(
+            &image,
+            "application/vnd.oci.image.manifest.v1+json",
+            &serde_json::to_vec(&manifest).unwrap(),
+        )
+        .await
+        .expect("manifest pushed")
+}
+
+/// A single-threaded runtime for one test.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
