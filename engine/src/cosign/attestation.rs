@@ -118,12 +118,9 @@ pub async fn verify_attestations(
             kind: predicate_type.to_string(),
             tag,
         };
-        // Attestations of other types verify but do not count.
-        let telling = rejections
-            .into_iter()
-            .filter(|e| !matches!(e, CosignError::OtherPredicateType { .. }))
-            .collect();
-        return Err(verify::summarize(telling, candidates, image, signer).unwrap_or(no_attestation));
+        return Err(
+            verify::summarize(rejections, candidates, image, signer).unwrap_or(no_attestation)
+        );
     }
     let result = VerifiedAttestations {
         image: display(image),

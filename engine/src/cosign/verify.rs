@@ -302,14 +302,19 @@ pub(crate) fn wrong_key(image: &Reference, key: &PublicKey, count: usize) -> Cos
     }
 }
 
-/// The error to report when every candidate was rejected (`None` when there were none).
+/// The error to report when every candidate was rejected (`None` when there were none,
+/// or only statements of other predicate types, which verify but do not count).
 pub(crate) fn summarize(
     rejections: Vec<CosignError>,
     count: usize,
     image: &Reference,
     signer: &Signer,
 ) -> Option<CosignError> {
-    match most_telling(rejections)? {
+    let telling = rejections
+        .into_iter()
+        .filter(|e| !matches!(e, CosignError::OtherPredicateType { .. }))
+        .collect();
+    match most_telling(telling)? {
         CosignError::WrongKey { .. } => Some(match signer {
             Signer::Key(key) => wrong_key(image, key, count),
             Signer::Keyless(_) => CosignError::Invalid("no keyless signature verifies".into()),
