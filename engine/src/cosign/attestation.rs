@@ -3,6 +3,8 @@
 //! before reading anything in it, then checks that the in-toto statement is about this
 //! image and of the wanted predicate type.
 
+use futures_util::future::{join, join_all};
+use oci_client::manifest::OciDescriptor;
 use serde::Serialize;
 
 use super::cache::{CacheKey, VerificationCache};
@@ -66,34 +68,32 @@ pub async fn verify_attestations(
     }
     let subject = oci::at_digest(image, &digest);
     let tag = attestation_tag(&digest);
+    // The attestation tag and the referrers are looked up at the same time.
+    let att_tag = oci::at_tag(image, &tag);
+    let from_tag = async {
+        let layers = verify::tag_layers(registry, &att_tag).await?;
+        let checks = layers
+            .iter()
+            .filter(|l| l.media_type == DSSE_MEDIA_TYPE)
+            .map(|l| {
+                check_layer(
+                    registry,
+                    image,
+                    &subject,
+                    &digest,
+                    l,
+                    signer,
+                    predicate_type,
+                )
+            });
+        Ok::<_, CosignError>(join_all(checks).await)
+    };
+    let (from_tag, bundles) = join(from_tag, verify::bundles(registry, &subject)).await;
+    let (from_tag, bundles) = (from_tag?, bundles?);
+    let candidates = from_tag.len() + bundles.len();
     let mut verified = Vec::new();
     let mut rejections = Vec::new();
-    let mut candidates = 0;
-    for layer in verify::tag_layers(registry, &oci::at_tag(image, &tag)).await? {
-        if layer.media_type != DSSE_MEDIA_TYPE {
-            continue;
-        }
-        candidates += 1;
-        let annotation = |name: &str| {
-            layer
-                .annotations
-                .as_ref()
-                .and_then(|a| a.get(name))
-                .map(String::as_str)
-        };
-        let envelope = Envelope::parse(&registry.blob(&subject, &layer).await?)?;
-        let outcome = match signer {
-            Signer::Key(key) => envelope
-                .verify(key)
-                .ok_or_else(|| verify::wrong_key(image, key, 1)),
-            Signer::Keyless(policy) => policy.verify(&KeylessMaterial {
-                content: SignedContent::Dsse(&envelope),
-                certificate: annotation(CERTIFICATE_ANNOTATION),
-                chain: annotation(CHAIN_ANNOTATION),
-                bundle: annotation(BUNDLE_ANNOTATION),
-            }),
-        }
-        .and_then(|payload| verify::check_statement(image, &digest, &payload, predicate_type));
+    for outcome in from_tag {
         match outcome {
             Ok(statement) => verified.push(VerifiedAttestation {
                 source: tag.clone(),
@@ -102,8 +102,7 @@ pub async fn verify_attestations(
             Err(error) => rejections.push(error),
         }
     }
-    for bundle in verify::bundles(registry, &subject).await? {
-        candidates += 1;
+    for bundle in bundles {
         match verify::check_bundle(image, &digest, &bundle, signer, predicate_type) {
             Ok(statement) => verified.push(VerifiedAttestation {
                 source: bundle.source.clone(),
@@ -132,4 +131,36 @@ pub async fn verify_attestations(
         cache.put_attestations(key, result.clone());
     }
     Ok(result)
+}
+
+/// One DSSE layer: the envelope's signature first, then the statement it carries.
+async fn check_layer(
+    registry: &Registry,
+    image: &Reference,
+    subject: &Reference,
+    digest: &str,
+    layer: &OciDescriptor,
+    signer: &Signer,
+    predicate_type: &str,
+) -> Result<Statement, CosignError> {
+    let annotation = |name: &str| {
+        layer
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(name))
+            .map(String::as_str)
+    };
+    let envelope = Envelope::parse(&registry.blob(subject, layer).await?)?;
+    let payload = match signer {
+        Signer::Key(key) => envelope
+            .verify(key)
+            .ok_or_else(|| verify::wrong_key(image, key, 1))?,
+        Signer::Keyless(policy) => policy.verify(&KeylessMaterial {
+            content: SignedContent::Dsse(&envelope),
+            certificate: annotation(CERTIFICATE_ANNOTATION),
+            chain: annotation(CHAIN_ANNOTATION),
+            bundle: annotation(BUNDLE_ANNOTATION),
+        })?,
+    };
+    verify::check_statement(image, digest, &payload, predicate_type)
 }

@@ -5,6 +5,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use futures_util::future::{join, join_all};
 use oci_client::manifest::{OciDescriptor, OciImageManifest};
 use serde::Serialize;
 use serde_json::Value;
@@ -79,13 +80,21 @@ pub async fn verify_image(
     }
     let subject = oci::at_digest(image, &digest);
     let tag = signature_tag(&digest);
+    // The signature tag and the referrers are looked up at the same time.
+    let sig_tag = oci::at_tag(image, &tag);
+    let from_tag = async {
+        let layers = tag_layers(registry, &sig_tag).await?;
+        let checks = layers
+            .iter()
+            .filter(|l| l.media_type == SIMPLE_SIGNING_MEDIA_TYPE)
+            .map(|l| check_layer(registry, image, &subject, &digest, l, signer));
+        Ok::<_, CosignError>(join_all(checks).await)
+    };
+    let (from_tag, bundles) = join(from_tag, bundles(registry, &subject)).await;
     let mut verified = Vec::new();
     let mut rejections = Vec::new();
-    for layer in tag_layers(registry, &oci::at_tag(image, &tag)).await? {
-        if layer.media_type != SIMPLE_SIGNING_MEDIA_TYPE {
-            continue;
-        }
-        match check_layer(registry, image, &subject, &digest, &layer, signer).await {
+    for outcome in from_tag? {
+        match outcome {
             Ok(payload) => verified.push(VerifiedSignature {
                 source: tag.clone(),
                 payload,
@@ -93,7 +102,7 @@ pub async fn verify_image(
             Err(error) => rejections.push(error),
         }
     }
-    for bundle in bundles(registry, &subject).await? {
+    for bundle in bundles? {
         match check_bundle(image, &digest, &bundle, signer, BUNDLE_SIGNATURE_PREDICATE) {
             Ok(statement) => verified.push(VerifiedSignature {
                 source: bundle.source.clone(),
