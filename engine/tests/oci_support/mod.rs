@@ -18,11 +18,30 @@ pub struct TestRegistry {
     pub address: String,
     child: Child,
     _storage: tempfile::TempDir,
+    _auth_dir: Option<tempfile::TempDir>,
 }
 
 impl TestRegistry {
-    /// Starts a registry and waits (at most 20 s) until it answers.
+    /// Starts an open registry and waits (at most 20 s) until it answers.
     pub fn start() -> Self {
+        Self::start_with("")
+    }
+
+    /// Starts a registry that requires HTTP basic authentication of `user` with
+    /// `password_bcrypt` (an htpasswd bcrypt hash).
+    pub fn start_with_basic_auth(user: &str, password_bcrypt: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let htpasswd = dir.path().join("htpasswd");
+        std::fs::write(&htpasswd, format!("{user}:{password_bcrypt}\n")).expect("htpasswd");
+        let mut registry = Self::start_with(&format!(
+            "auth:\n  htpasswd:\n    realm: tollgate-test\n    path: {}\n",
+            htpasswd.display()
+        ));
+        registry._auth_dir = Some(dir);
+        registry
+    }
+
+    fn start_with(extra_config: &str) -> Self {
         assert!(
             Path::new(REGISTRY_BINARY).exists(),
             "{REGISTRY_BINARY} is missing: install Debian's docker-registry package (.ci/run does)"
@@ -34,7 +53,7 @@ impl TestRegistry {
         std::fs::write(
             &config,
             format!(
-                "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: {address}\n",
+                "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: {address}\n{extra_config}",
                 storage.path().join("data").display()
             ),
         )
@@ -51,6 +70,7 @@ impl TestRegistry {
             address,
             child,
             _storage: storage,
+            _auth_dir: None,
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(&registry.address).is_err() {
