@@ -54,6 +54,9 @@ pub struct RegistryArgs {
     /// Talk plain HTTP to the image's registry (for local test registries only)
     #[arg(long)]
     pub allow_insecure_registry: bool,
+    /// PEM file of extra root certificates for registries with a private CA
+    #[arg(long, value_name = "FILE")]
+    pub registry_cacert: Option<PathBuf>,
     /// User name for the registry (default: docker's config.json, else anonymous)
     #[arg(long, value_name = "NAME", requires = "registry_password")]
     pub registry_username: Option<String>,

@@ -294,9 +294,19 @@ pub fn registry(args: &RegistryArgs, image: &Reference) -> Result<Registry> {
     } else {
         Vec::new()
     };
+    let ca_certificates = match &args.registry_cacert {
+        Some(path) => {
+            let pem = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            oci::certificates_from_pem(&pem)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        }
+        None => Vec::new(),
+    };
     Ok(Registry::new(RegistryOptions {
         credentials,
         insecure_registries,
+        ca_certificates,
         timeout: args.registry_timeout,
         retries: args.registry_retries,
         backoff: Duration::from_millis(200),

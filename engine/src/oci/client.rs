@@ -6,7 +6,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use futures_util::StreamExt as _;
-use oci_client::client::{ClientConfig, ClientProtocol};
+use oci_client::client::{Certificate, CertificateEncoding, ClientConfig, ClientProtocol};
 use oci_client::errors::{OciDistributionError, OciErrorCode};
 use oci_client::manifest::{ImageIndexEntry, OciDescriptor};
 use oci_client::{Client, Reference, RegistryOperation};
@@ -20,6 +20,9 @@ pub struct RegistryOptions {
     pub credentials: Credentials,
     /// Registries (host[:port]) spoken to over plain HTTP; every other one over HTTPS.
     pub insecure_registries: Vec<String>,
+    /// Extra trusted root certificates (DER) for registries with a private CA, beside the
+    /// system's roots.
+    pub ca_certificates: Vec<Vec<u8>>,
     /// Longest single attempt of one request, connection included.
     pub timeout: Duration,
     /// Further attempts after a transient failure (connection error, timeout, 429, 5xx).
@@ -37,6 +40,7 @@ impl Default for RegistryOptions {
         Self {
             credentials: Credentials::default(),
             insecure_registries: Vec::new(),
+            ca_certificates: Vec::new(),
             timeout: Duration::from_secs(10),
             retries: 3,
             backoff: Duration::from_millis(200),
@@ -78,6 +82,14 @@ impl Registry {
             } else {
                 ClientProtocol::HttpsExcept(options.insecure_registries.clone())
             },
+            extra_root_certificates: options
+                .ca_certificates
+                .iter()
+                .map(|der| Certificate {
+                    encoding: CertificateEncoding::Der,
+                    data: der.clone(),
+                })
+                .collect(),
             connect_timeout: Some(options.timeout),
             read_timeout: Some(options.timeout),
             user_agent: concat!("tollgate/", env!("CARGO_PKG_VERSION")),
@@ -415,4 +427,27 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 /// `sha256:<hex>` of `bytes`, as registries name content.
 pub fn sha256_digest(bytes: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
+}
+
+/// The certificates of a PEM file (one or more `CERTIFICATE` blocks), as DER.
+pub fn certificates_from_pem(pem: &str) -> Result<Vec<Vec<u8>>, String> {
+    const END: &str = "-----END CERTIFICATE-----";
+    let mut certificates = Vec::new();
+    for block in pem.split_inclusive(END).filter(|b| b.contains(END)) {
+        let start = block
+            .find("-----BEGIN")
+            .ok_or_else(|| "a certificate block without its BEGIN line".to_string())?;
+        let (label, der) = pem_rfc7468::decode_vec(block[start..].as_bytes())
+            .map_err(|e| format!("certificate {}: {e}", certificates.len() + 1))?;
+        if label != "CERTIFICATE" {
+            return Err(format!(
+                "unexpected PEM block {label:?} (expected CERTIFICATE)"
+            ));
+        }
+        certificates.push(der);
+    }
+    if certificates.is_empty() {
+        return Err("no PEM CERTIFICATE block".into());
+    }
+    Ok(certificates)
 }

@@ -6,7 +6,10 @@ mod auth;
 mod client;
 
 pub use auth::Credentials;
-pub use client::{MANIFEST_MEDIA_TYPES, RawManifest, Registry, RegistryOptions, sha256_digest};
+pub use client::{
+    MANIFEST_MEDIA_TYPES, RawManifest, Registry, RegistryOptions, certificates_from_pem,
+    sha256_digest,
+};
 pub use oci_client::Reference;
 pub use oci_client::manifest::{ImageIndexEntry, OciDescriptor, OciImageIndex, OciImageManifest};
 

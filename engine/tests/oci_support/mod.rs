@@ -18,7 +18,7 @@ pub struct TestRegistry {
     pub address: String,
     child: Child,
     _storage: tempfile::TempDir,
-    _auth_dir: Option<tempfile::TempDir>,
+    _extra_files: Option<tempfile::TempDir>,
 }
 
 impl TestRegistry {
@@ -37,7 +37,22 @@ impl TestRegistry {
             "auth:\n  htpasswd:\n    realm: tollgate-test\n    path: {}\n",
             htpasswd.display()
         ));
-        registry._auth_dir = Some(dir);
+        registry._extra_files = Some(dir);
+        registry
+    }
+
+    /// Starts a registry serving HTTPS with this certificate chain and key (PEM).
+    pub fn start_with_tls(certificate_pem: &str, key_pem: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let (certificate, key) = (dir.path().join("tls.crt"), dir.path().join("tls.key"));
+        std::fs::write(&certificate, certificate_pem).expect("certificate");
+        std::fs::write(&key, key_pem).expect("key");
+        let mut registry = Self::start_with(&format!(
+            "  tls:\n    certificate: {}\n    key: {}\n",
+            certificate.display(),
+            key.display()
+        ));
+        registry._extra_files = Some(dir);
         registry
     }
 
@@ -70,7 +85,7 @@ impl TestRegistry {
             address,
             child,
             _storage: storage,
-            _auth_dir: None,
+            _extra_files: None,
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(&registry.address).is_err() {
