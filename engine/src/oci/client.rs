@@ -437,7 +437,7 @@ pub fn certificates_from_pem(pem: &str) -> Result<Vec<Vec<u8>>, String> {
         let start = block
             .find("-----BEGIN")
             .ok_or_else(|| "a certificate block without its BEGIN line".to_string())?;
-        let (label, der) = pem_rfc7468::decode_vec(block[start..].as_bytes())
+        let (label, der) = pem_rfc7468::decode_vec(&block.as_bytes()[start..])
             .map_err(|e| format!("certificate {}: {e}", certificates.len() + 1))?;
         if label != "CERTIFICATE" {
             return Err(format!(
