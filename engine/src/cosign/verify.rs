@@ -331,3 +331,30 @@ pub(crate) fn summarize(
         other => Some(other),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cosign::attestation::verify_attestations;
+    use crate::cosign::keys::PrivateKey;
+    use crate::oci::RegistryOptions;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    /// The admission webhook runs these flows on a multi-threaded runtime.
+    #[test]
+    fn verification_futures_are_send() {
+        let registry = Registry::new(RegistryOptions::default()).unwrap();
+        let image = oci::parse_reference("example.com/app:1").unwrap();
+        let signer = Signer::Key(PrivateKey::generate().unwrap().public_key());
+        let cache = VerificationCache::new(std::time::Duration::from_secs(1), 1);
+        assert_send(&verify_image(&registry, &image, &signer, Some(&cache)));
+        assert_send(&verify_attestations(
+            &registry,
+            &image,
+            &signer,
+            "https://slsa.dev/provenance/v0.2",
+            Some(&cache),
+        ));
+    }
+}
