@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         args::Command::Sign(args) => commands::sign::sign(&args),
         args::Command::Attest(args) => commands::sign::attest(&args),
         args::Command::GenerateKeyPair(args) => commands::sign::generate_key_pair(&args),
+        args::Command::Blob(args) => commands::blob::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

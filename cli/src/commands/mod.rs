@@ -1,3 +1,4 @@
+pub mod blob;
 pub mod image;
 pub mod parse;
 pub mod policies;
