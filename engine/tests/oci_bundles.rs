@@ -1,26 +1,23 @@
 //! Sigstore bundles stored as OCI 1.1 referrers (here through the referrers tag schema,
-//! as docker-registry 2.8 has no referrers API), and keyless signatures, which fail
-//! closed until the Sigstore verifier is wired in.
+//! as docker-registry 2.8 has no referrers API), with a key and keyless (real bundles of
+//! the Sigstore conformance suite), and keyless legacy signature layers.
 
 mod oci_support;
 
 use std::collections::BTreeMap;
 
-use oci_support::{TestRegistry, push_image, runtime};
+use oci_support::{BUNDLE_MEDIA_TYPE, TestRegistry, push_image, push_referrers, runtime};
 use serde_json::{Value, json};
 use tollgate_engine::cosign::attestation::{predicate_type_uri, verify_attestations};
 use tollgate_engine::cosign::dsse::{Envelope, IN_TOTO_PAYLOAD_TYPE, Statement};
-use tollgate_engine::cosign::keyless::{KeylessPolicy, Matcher};
+use tollgate_engine::cosign::keyless::{KeylessPolicy, matcher};
 use tollgate_engine::cosign::keys::PrivateKey;
 use tollgate_engine::cosign::sign::append_layer;
 use tollgate_engine::cosign::verify::{BUNDLE_SIGNATURE_PREDICATE, Signer, verify_image};
 use tollgate_engine::cosign::{
     CERTIFICATE_ANNOTATION, SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE, signature_tag,
 };
-use tollgate_engine::oci::{Reference, Registry, at_tag, parse_reference, repository_name};
-
-const BUNDLE_MEDIA_TYPE: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
-const MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+use tollgate_engine::oci::{Reference, at_tag, parse_reference, repository_name};
 
 /// A key-signed Sigstore bundle with a DSSE envelope over a statement about `digest`.
 fn bundle(key: &PrivateKey, image: &Reference, digest: &str, predicate_type: &str) -> Value {
@@ -40,69 +37,6 @@ fn bundle(key: &PrivateKey, image: &Reference, digest: &str, predicate_type: &st
         "verificationMaterial": {"publicKey": {"hint": ""}, "tlogEntries": []},
         "dsseEnvelope": serde_json::from_slice::<Value>(&envelope.to_bytes()).unwrap(),
     })
-}
-
-/// Stores bundles as referrers of the image at `digest`: one artifact manifest each, and
-/// the referrers index under the tag schema's `sha256-<hex>` tag.
-async fn push_referrers(client: &Registry, image: &Reference, digest: &str, bundles: &[Value]) {
-    let subject_manifest = client
-        .manifest(&tollgate_engine::oci::at_digest(image, digest))
-        .await
-        .unwrap()
-        .unwrap();
-    let empty = client
-        .push_blob(image, "application/vnd.oci.empty.v1+json", b"{}")
-        .await
-        .unwrap();
-    let mut entries = Vec::new();
-    for bundle in bundles {
-        let layer = client
-            .push_blob(
-                image,
-                BUNDLE_MEDIA_TYPE,
-                &serde_json::to_vec(bundle).unwrap(),
-            )
-            .await
-            .unwrap();
-        let manifest = serde_json::to_vec(&json!({
-            "schemaVersion": 2,
-            "mediaType": MANIFEST,
-            "artifactType": BUNDLE_MEDIA_TYPE,
-            "config": empty,
-            "layers": [layer],
-            "subject": {"mediaType": MANIFEST, "digest": digest, "size": subject_manifest.bytes.len()},
-        }))
-        .unwrap();
-        let artifact = tollgate_engine::oci::sha256_digest(&manifest);
-        client
-            .push_manifest(
-                &tollgate_engine::oci::at_digest(image, &artifact),
-                MANIFEST,
-                &manifest,
-            )
-            .await
-            .unwrap();
-        entries.push(json!({
-            "mediaType": MANIFEST,
-            "digest": artifact,
-            "size": manifest.len(),
-            "artifactType": BUNDLE_MEDIA_TYPE,
-        }));
-    }
-    let index = serde_json::to_vec(&json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.index.v1+json",
-        "manifests": entries,
-    }))
-    .unwrap();
-    client
-        .push_manifest(
-            &at_tag(image, &digest.replace(':', "-")),
-            "application/vnd.oci.image.index.v1+json",
-            &index,
-        )
-        .await
-        .unwrap();
 }
 
 #[test]
@@ -177,15 +111,104 @@ fn bundle_about_another_image_is_rejected() {
     assert!(error.to_string().contains(&elsewhere), "{error}");
 }
 
+/// The identity and issuer of the Sigstore conformance vectors (public-good instance).
+const CONFORMANCE_IDENTITY: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+const CONFORMANCE_ISSUER: &str = "https://token.actions.githubusercontent.com";
+
+fn conformance_bundle(name: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/testdata/sigstore-conformance/bundle-verify")
+        .join(name)
+        .join("bundle.sigstore.json");
+    serde_json::from_slice(
+        &std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .unwrap()
+}
+
+fn keyless(identity: &str) -> Signer {
+    Signer::Keyless(Box::new(
+        KeylessPolicy::new(
+            matcher("--certificate-identity", Some(identity), None).unwrap(),
+            matcher("--certificate-oidc-issuer", Some(CONFORMANCE_ISSUER), None).unwrap(),
+            None,
+        )
+        .unwrap(),
+    ))
+}
+
+/// A real keyless Sigstore bundle (Fulcio certificate, Rekor entry) over an in-toto
+/// statement, stored as a referrer of the digest its statement is about.
 #[test]
-fn keyless_signatures_fail_closed_until_the_sigstore_verifier_is_wired() {
+fn keyless_bundle_referrer_verifies_against_the_public_good_root() {
+    let registry = TestRegistry::start();
+    let client = registry.client();
+    let rt = runtime();
+    let bundle = conformance_bundle("happy-path-intoto-in-dsse-v3");
+    // The statement's subject: the conformance artifact a.txt.
+    let digest = "sha256:a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf";
+    let image = parse_reference(&format!("{}@{digest}", registry.image("app"))).unwrap();
+    rt.block_on(push_referrers(&client, &image, digest, &[bundle]));
+    let provenance = "https://slsa.dev/provenance/v1";
+
+    let verified = rt
+        .block_on(verify_attestations(
+            &client,
+            &image,
+            &keyless(CONFORMANCE_IDENTITY),
+            provenance,
+            None,
+        ))
+        .unwrap();
+    assert_eq!(verified.attestations.len(), 1);
+    assert_eq!(
+        verified.attestations[0].statement.predicate_type,
+        provenance
+    );
+
+    let error = rt
+        .block_on(verify_attestations(
+            &client,
+            &image,
+            &keyless("someone@example.com"),
+            provenance,
+            None,
+        ))
+        .unwrap_err();
+    assert_eq!(error.code(), "SIGSTORE_IDENTITY_MISMATCH", "{error}");
+    assert!(error.to_string().contains("someone@example.com"), "{error}");
+}
+
+#[test]
+fn keyless_bundle_with_a_bad_signature_is_rejected() {
+    let registry = TestRegistry::start();
+    let client = registry.client();
+    let rt = runtime();
+    let bundle = conformance_bundle("dsse-invalid-sig_fail");
+    let digest = "sha256:a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf";
+    let image = parse_reference(&format!("{}@{digest}", registry.image("app"))).unwrap();
+    rt.block_on(push_referrers(&client, &image, digest, &[bundle]));
+    let error = rt
+        .block_on(verify_attestations(
+            &client,
+            &image,
+            &keyless(CONFORMANCE_IDENTITY),
+            "https://slsa.dev/provenance/v1",
+            None,
+        ))
+        .unwrap_err();
+    assert!(error.code().starts_with("SIGSTORE_"), "{error}");
+}
+
+#[test]
+fn keyless_legacy_layer_is_checked_by_the_sigstore_verifier() {
     let registry = TestRegistry::start();
     let client = registry.client();
     let rt = runtime();
     let name = registry.image("app:1");
     let image = parse_reference(&name).unwrap();
     let digest = rt.block_on(push_image(&client, &name, "app"));
-    // A legacy keyless layer: payload, signature and certificate annotations.
+    // A legacy keyless layer whose certificate is not a certificate.
     let payload =
         tollgate_engine::cosign::payload::SimpleSigning::new(&repository_name(&image), &digest)
             .to_bytes();
@@ -204,19 +227,36 @@ fn keyless_signatures_fail_closed_until_the_sigstore_verifier_is_wired() {
         annotations,
     ))
     .unwrap();
-    let policy = Signer::Keyless(KeylessPolicy {
-        identity: Matcher::new("--certificate-identity", Some("dev@example.com"), None).unwrap(),
-        issuer: Matcher::new("--certificate-oidc-issuer", None, Some("https://.*")).unwrap(),
-        trusted_root: None,
-    });
     let error = rt
-        .block_on(verify_image(&client, &image, &policy, None))
+        .block_on(verify_image(
+            &client,
+            &image,
+            &keyless(CONFORMANCE_IDENTITY),
+            None,
+        ))
         .unwrap_err();
-    assert_eq!(error.code(), "keyless-unavailable", "{error}");
+    assert_eq!(error.code(), "SIGSTORE_BUNDLE_INVALID", "{error}");
     assert!(
-        error
-            .to_string()
-            .starts_with("keyless verification requires the offline Sigstore verifier"),
+        error.to_string().contains(CERTIFICATE_ANNOTATION),
         "{error}"
     );
+
+    // A key-signed image has no certificate: keyless verification says so.
+    let key = PrivateKey::generate().unwrap();
+    let signed = registry.image("app:2");
+    rt.block_on(push_image(&client, &signed, "signed"));
+    let signed = parse_reference(&signed).unwrap();
+    rt.block_on(tollgate_engine::cosign::sign::sign_image(
+        &client, &signed, &key, None,
+    ))
+    .unwrap();
+    let error = rt
+        .block_on(verify_image(
+            &client,
+            &signed,
+            &keyless(CONFORMANCE_IDENTITY),
+            None,
+        ))
+        .unwrap_err();
+    assert!(error.to_string().contains("verify with --key"), "{error}");
 }

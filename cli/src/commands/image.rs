@@ -13,7 +13,7 @@ use tollgate_engine::cosign::CosignError;
 use tollgate_engine::cosign::attestation::{
     VerifiedAttestations, predicate_type_uri, verify_attestations,
 };
-use tollgate_engine::cosign::keyless::{KeylessPolicy, Matcher};
+use tollgate_engine::cosign::keyless::{self, KeylessPolicy};
 use tollgate_engine::cosign::keys::PublicKey;
 use tollgate_engine::cosign::verify::{Signer, VerifiedImage, verify_image};
 use tollgate_engine::input::{self, Format};
@@ -184,7 +184,7 @@ fn fail(image: &Reference, error: &CosignError, json: bool) -> Result<u8> {
 fn print_verified(verified: &VerifiedImage, signer: &Signer) {
     let by = match signer {
         Signer::Key(key) => format!("key {}", key.fingerprint()),
-        Signer::Keyless(_) => "a keyless identity".to_string(),
+        Signer::Keyless(policy) => policy.describe().to_string(),
     };
     println!(
         "Verified {} ({}): {} signature(s) by {by}",
@@ -265,19 +265,21 @@ fn signer(args: &SignerArgs) -> Result<Signer> {
             "give --key FILE, or for keyless verification both --certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp]"
         );
     }
-    Ok(Signer::Keyless(KeylessPolicy {
-        identity: Matcher::new(
-            "--certificate-identity",
-            args.certificate_identity.as_deref(),
-            args.certificate_identity_regexp.as_deref(),
-        )?,
-        issuer: Matcher::new(
-            "--certificate-oidc-issuer",
-            args.certificate_oidc_issuer.as_deref(),
-            args.certificate_oidc_issuer_regexp.as_deref(),
-        )?,
-        trusted_root: args.trusted_root.clone(),
-    }))
+    let identity = keyless::matcher(
+        "--certificate-identity",
+        args.certificate_identity.as_deref(),
+        args.certificate_identity_regexp.as_deref(),
+    )?;
+    let issuer = keyless::matcher(
+        "--certificate-oidc-issuer",
+        args.certificate_oidc_issuer.as_deref(),
+        args.certificate_oidc_issuer_regexp.as_deref(),
+    )?;
+    Ok(Signer::Keyless(Box::new(KeylessPolicy::new(
+        identity,
+        issuer,
+        args.trusted_root.as_deref(),
+    )?)))
 }
 
 /// A registry client as the flags say, for `image`'s registry.

@@ -12,8 +12,8 @@ use super::dsse::{Envelope, Statement};
 use super::keyless::{KeylessMaterial, SignedContent};
 use super::verify::{self, Signer};
 use super::{
-    BUNDLE_ANNOTATION, CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, CosignError, DSSE_MEDIA_TYPE,
-    attestation_tag, display,
+    BUNDLE_ANNOTATION, CERTIFICATE_ANNOTATION, CosignError, DSSE_MEDIA_TYPE, attestation_tag,
+    display,
 };
 use crate::oci::{self, Reference, Registry};
 
@@ -158,7 +158,6 @@ async fn check_layer(
         Signer::Keyless(policy) => policy.verify(&KeylessMaterial {
             content: SignedContent::Dsse(&envelope),
             certificate: annotation(CERTIFICATE_ANNOTATION),
-            chain: annotation(CHAIN_ANNOTATION),
             bundle: annotation(BUNDLE_ANNOTATION),
         })?,
     };

@@ -1,64 +1,48 @@
-//! Keyless (Fulcio certificate) verification of image signatures: the policy the user
-//! gives (identity and issuer, exact or by regular expression, and the trusted root) and
-//! the material a signature carries (certificate, chain, Rekor bundle). The checks
-//! themselves - Fulcio chain, SCT, identity and issuer, Rekor SET or inclusion proof
-//! against the trusted root - belong to the offline Sigstore verifier (`engine::sigstore`,
-//! issue #4 part A); until it is wired in here, keyless verification fails closed with
-//! [`CosignError::KeylessUnavailable`].
+//! Keyless (Fulcio certificate) verification of image signatures and attestations: the
+//! policy the user gives (identity and issuer, exact or by regular expression, and the
+//! trusted root) and the material a signature carries (certificate, chain, Rekor bundle),
+//! checked by the offline Sigstore verifier ([`crate::sigstore`]): Fulcio chain, SCT,
+//! identity and issuer, Rekor SET or inclusion proof against the trusted root, with no
+//! network access.
 
-use std::path::PathBuf;
+use std::path::Path;
 
-use regex::Regex;
 use serde_json::Value;
 
 use super::CosignError;
 use super::dsse::Envelope;
+use crate::sigstore::cosign::SignatureLayer;
+use crate::sigstore::{Artifact, Bundle, Policy, TrustedRoot, Verifier};
 
-/// What the error says until the Sigstore verifier is wired in.
-pub const NOT_WIRED: &str = "the offline Sigstore verifier (engine::sigstore, issue #4 part A), which is not wired into image verification yet; verify with --key";
+pub use crate::sigstore::Matcher;
 
-/// An expected value: exact, or a regular expression matched against the whole value.
-#[derive(Debug, Clone)]
-pub enum Matcher {
-    Exact(String),
-    Regex(Regex),
-}
+/// Largest `trusted_root.json` read.
+const MAX_TRUSTED_ROOT_BYTES: u64 = 8 * 1024 * 1024;
 
-impl Matcher {
-    /// `exact` if given, else `pattern` compiled (anchored at both ends, as cosign does).
-    pub fn new(
-        flag: &str,
-        exact: Option<&str>,
-        pattern: Option<&str>,
-    ) -> Result<Self, CosignError> {
-        match (exact, pattern) {
-            (Some(value), None) => Ok(Self::Exact(value.to_string())),
-            (None, Some(pattern)) => Regex::new(&format!("^(?:{pattern})$"))
-                .map(Self::Regex)
-                .map_err(|e| CosignError::Invalid(format!("invalid {flag}-regexp: {e}"))),
-            _ => Err(CosignError::Invalid(format!(
-                "keyless verification needs exactly one of {flag} and {flag}-regexp"
-            ))),
+/// The matcher for one flag pair: `exact` if given, else `pattern` (searched in the value,
+/// as cosign's `-regexp` flags; anchor it with `^...$` to match the whole value).
+pub fn matcher(
+    flag: &str,
+    exact: Option<&str>,
+    pattern: Option<&str>,
+) -> Result<Matcher, CosignError> {
+    match (exact, pattern) {
+        (Some(value), None) => Ok(Matcher::Exact(value.to_string())),
+        (None, Some(pattern)) => {
+            Matcher::regex(pattern).map_err(|e| CosignError::Invalid(format!("{flag}-regexp: {e}")))
         }
-    }
-
-    pub fn matches(&self, value: &str) -> bool {
-        match self {
-            Self::Exact(expected) => expected == value,
-            Self::Regex(regex) => regex.is_match(value),
-        }
+        _ => Err(CosignError::Invalid(format!(
+            "keyless verification needs exactly one of {flag} and {flag}-regexp"
+        ))),
     }
 }
 
-/// Who may have signed keyless, and what to trust.
+/// Who may have signed keyless, and the trusted root that vouches for them; cheap to
+/// share (the verifier inside is).
 #[derive(Debug, Clone)]
 pub struct KeylessPolicy {
-    /// The certificate's subject alternative name (e-mail, URI).
-    pub identity: Matcher,
-    /// The OIDC issuer in the certificate's Fulcio extension.
-    pub issuer: Matcher,
-    /// A `trusted_root.json`; `None` for the embedded Sigstore public-good root.
-    pub trusted_root: Option<PathBuf>,
+    verifier: Verifier,
+    description: String,
 }
 
 /// What was signed: a simple-signing payload and its signature, or a DSSE envelope.
@@ -67,8 +51,8 @@ pub enum SignedContent<'a> {
     SimpleSigning {
         /// The layer's blob.
         payload: &'a [u8],
-        /// The decoded `dev.cosignproject.cosign/signature`.
-        signature: &'a [u8],
+        /// The `dev.cosignproject.cosign/signature` annotation (base64).
+        signature: &'a str,
     },
     Dsse(&'a Envelope),
 }
@@ -80,37 +64,97 @@ pub struct KeylessMaterial<'a> {
     pub content: SignedContent<'a>,
     /// `dev.sigstore.cosign/certificate`: the PEM signing certificate.
     pub certificate: Option<&'a str>,
-    /// `dev.sigstore.cosign/chain`: PEM intermediates and root.
-    pub chain: Option<&'a str>,
     /// `dev.sigstore.cosign/bundle`: the Rekor SET and canonicalized entry (JSON).
     pub bundle: Option<&'a str>,
 }
 
 impl KeylessPolicy {
-    /// Verifies a legacy signature or attestation layer against this policy and returns
-    /// the verified payload.
+    /// A policy for `identity` and `issuer` against `trusted_root` (a `trusted_root.json`),
+    /// or the embedded Sigstore public-good root.
+    pub fn new(
+        identity: Matcher,
+        issuer: Matcher,
+        trusted_root: Option<&Path>,
+    ) -> Result<Self, CosignError> {
+        let root = match trusted_root {
+            Some(path) => {
+                let fail = |message: String| {
+                    CosignError::Invalid(format!("trusted root {}: {message}", path.display()))
+                };
+                let size = std::fs::metadata(path)
+                    .map_err(|e| fail(format!("cannot read: {e}")))?
+                    .len();
+                if size > MAX_TRUSTED_ROOT_BYTES {
+                    return Err(fail(format!(
+                        "{size} bytes is more than the limit of {MAX_TRUSTED_ROOT_BYTES}"
+                    )));
+                }
+                let json = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+                TrustedRoot::from_json(&json).map_err(|e| fail(e.to_string()))?
+            }
+            None => TrustedRoot::production().map_err(CosignError::Keyless)?,
+        };
+        let description = format!(
+            "identity {} issuer {} root {}",
+            identity.describe(),
+            issuer.describe(),
+            trusted_root.map_or("public-good".to_string(), |p| p.display().to_string())
+        );
+        Ok(Self {
+            verifier: Verifier::new(root, Policy::Identity { identity, issuer }),
+            description,
+        })
+    }
+
+    /// What the policy accepts, for messages and the verification cache.
+    pub fn describe(&self) -> &str {
+        &self.description
+    }
+
+    /// Verifies a legacy signature or attestation layer and returns the verified payload.
     pub fn verify(&self, material: &KeylessMaterial<'_>) -> Result<Vec<u8>, CosignError> {
         if material.certificate.is_none() {
             return Err(CosignError::Invalid(
                 "the signature carries no certificate (dev.sigstore.cosign/certificate): it was made with a key, verify with --key".into(),
             ));
         }
-        // WIRE(#4 part A): engine::sigstore's verifier for cosign's legacy layer form
-        // (certificate, chain, bundle) with self.trusted_root, self.identity, self.issuer.
-        Err(CosignError::KeylessUnavailable(NOT_WIRED.into()))
+        match material.content {
+            SignedContent::SimpleSigning { payload, signature } => {
+                self.verifier
+                    .verify_cosign_layer(&SignatureLayer {
+                        payload,
+                        signature,
+                        certificate: material.certificate,
+                        rekor_bundle: material.bundle,
+                    })
+                    .map_err(CosignError::Keyless)?;
+                Ok(payload.to_vec())
+            }
+            SignedContent::Dsse(_) => Err(CosignError::KeylessUnavailable(
+                "a Sigstore bundle for attestations: cosign's legacy keyless attestation layers (.att) are not verified yet".into(),
+            )),
+        }
     }
 
-    /// Verifies a Sigstore bundle (certificate mode) against this policy and returns its
-    /// DSSE payload.
-    pub fn verify_bundle(&self, bundle: &Value) -> Result<Vec<u8>, CosignError> {
-        if bundle.pointer("/verificationMaterial/publicKey").is_some() {
-            return Err(CosignError::Invalid(
-                "the Sigstore bundle was made with a key: verify with --key".into(),
-            ));
-        }
-        // WIRE(#4 part A): engine::sigstore's bundle verifier (DSSE content) with this
-        // policy; it returns the verified payload.
-        Err(CosignError::KeylessUnavailable(NOT_WIRED.into()))
+    /// Verifies a Sigstore bundle (certificate mode, DSSE content) whose in-toto subject
+    /// must be `digest` (`sha256:<hex>`), and returns its verified DSSE payload.
+    pub fn verify_bundle(&self, bundle: &Value, digest: &str) -> Result<Vec<u8>, CosignError> {
+        let bundle =
+            Bundle::from_json(bundle.to_string().as_bytes()).map_err(CosignError::Keyless)?;
+        let sha256: [u8; 32] = digest
+            .strip_prefix("sha256:")
+            .and_then(|h| hex::decode(h).ok())
+            .and_then(|bytes| bytes.try_into().ok())
+            .ok_or_else(|| CosignError::Invalid(format!("not a sha256 digest: {digest}")))?;
+        let verified = self
+            .verifier
+            .verify(&bundle, Artifact::Sha256(sha256))
+            .map_err(CosignError::Keyless)?;
+        verified.dsse_payload.ok_or_else(|| {
+            CosignError::Invalid(
+                "the Sigstore bundle signs a message, not a DSSE statement about the image".into(),
+            )
+        })
     }
 }
 
@@ -119,14 +163,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn matchers_are_exact_or_anchored_regular_expressions() {
-        let exact = Matcher::new("--certificate-identity", Some("a@example.com"), None).unwrap();
+    fn matchers_need_exactly_one_form() {
+        let exact = matcher("--certificate-identity", Some("a@example.com"), None).unwrap();
         assert!(exact.matches("a@example.com"));
         assert!(!exact.matches("xa@example.com"));
-        let regex = Matcher::new("--certificate-identity", None, Some(".*@example\\.com")).unwrap();
+        let regex = matcher("--certificate-identity", None, Some("^.*@example\\.com$")).unwrap();
         assert!(regex.matches("b@example.com"));
         assert!(!regex.matches("b@example.com.evil"));
-        assert!(Matcher::new("--certificate-identity", None, None).is_err());
-        assert!(Matcher::new("--certificate-identity", None, Some("(")).is_err());
+        assert!(matcher("--certificate-identity", None, None).is_err());
+        assert!(matcher("--certificate-identity", Some("a"), Some("b")).is_err());
+        assert!(matcher("--certificate-identity", None, Some("(")).is_err());
     }
 }

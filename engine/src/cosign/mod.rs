@@ -20,14 +20,9 @@ use keys::KeyError;
 pub const SIMPLE_SIGNING_MEDIA_TYPE: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
 /// Media type of a DSSE envelope layer (attestations).
 pub const DSSE_MEDIA_TYPE: &str = "application/vnd.dsse.envelope.v1+json";
-/// Layer annotation holding the base64 signature of the payload.
-pub const SIGNATURE_ANNOTATION: &str = "dev.cosignproject.cosign/signature";
-/// Layer annotation holding the signing certificate (keyless).
-pub const CERTIFICATE_ANNOTATION: &str = "dev.sigstore.cosign/certificate";
-/// Layer annotation holding the certificate chain (keyless).
-pub const CHAIN_ANNOTATION: &str = "dev.sigstore.cosign/chain";
-/// Layer annotation holding the Rekor bundle (SET and canonicalized entry).
-pub const BUNDLE_ANNOTATION: &str = "dev.sigstore.cosign/bundle";
+pub use crate::sigstore::cosign::{
+    BUNDLE_ANNOTATION, CERTIFICATE_ANNOTATION, SIGNATURE_ANNOTATION,
+};
 /// Layer annotation naming an attestation's predicate type.
 pub const PREDICATE_TYPE_ANNOTATION: &str = "predicateType";
 
@@ -85,6 +80,8 @@ pub enum CosignError {
     OtherPredicateType { expected: String, found: String },
     #[error("{0}")]
     Invalid(String),
+    #[error("keyless verification failed: {0}")]
+    Keyless(crate::sigstore::VerifyError),
     #[error("keyless verification requires {0}")]
     KeylessUnavailable(String),
 }
@@ -106,6 +103,7 @@ impl CosignError {
             Self::SubjectMismatch { .. } => "subject-mismatch",
             Self::OtherPredicateType { .. } => "other-predicate-type",
             Self::Invalid(_) => "invalid-signature-data",
+            Self::Keyless(error) => error.check.code(),
             Self::KeylessUnavailable(_) => "keyless-unavailable",
         }
     }
@@ -118,7 +116,7 @@ impl CosignError {
             Self::DigestMismatch { .. }
             | Self::SubjectMismatch { .. }
             | Self::ReferenceMismatch { .. } => 3,
-            Self::KeylessUnavailable(_) => 2,
+            Self::Keyless(_) | Self::KeylessUnavailable(_) => 2,
             Self::WrongKey { .. } => 1,
             _ => 0,
         }

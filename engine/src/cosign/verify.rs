@@ -16,7 +16,7 @@ use super::keyless::{KeylessMaterial, KeylessPolicy, SignedContent};
 use super::keys::PublicKey;
 use super::payload::SimpleSigning;
 use super::{
-    BUNDLE_ANNOTATION, CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, CosignError, SIGNATURE_ANNOTATION,
+    BUNDLE_ANNOTATION, CERTIFICATE_ANNOTATION, CosignError, SIGNATURE_ANNOTATION,
     SIMPLE_SIGNING_MEDIA_TYPE, display, most_telling, signature_tag,
 };
 use crate::oci::{self, Reference, Registry};
@@ -32,7 +32,7 @@ pub enum Signer {
     /// Signed with the private key of this public key (`--key cosign.pub`).
     Key(PublicKey),
     /// Signed keyless by an identity that the policy accepts.
-    Keyless(KeylessPolicy),
+    Keyless(Box<KeylessPolicy>),
 }
 
 impl Signer {
@@ -40,7 +40,7 @@ impl Signer {
     pub fn cache_id(&self) -> String {
         match self {
             Self::Key(key) => format!("key:{}", key.fingerprint()),
-            Self::Keyless(policy) => format!("keyless:{policy:?}"),
+            Self::Keyless(policy) => format!("keyless:{}", policy.describe()),
         }
     }
 }
@@ -161,18 +161,19 @@ async fn check_layer(
             .and_then(|a| a.get(name))
             .map(String::as_str)
     };
-    let signature = annotation(SIGNATURE_ANNOTATION)
-        .and_then(|s| BASE64.decode(s.trim()).ok())
-        .ok_or_else(|| {
-            CosignError::Invalid(format!(
-                "signature layer {} has no valid {SIGNATURE_ANNOTATION} annotation",
-                layer.digest
-            ))
-        })?;
+    let signature = annotation(SIGNATURE_ANNOTATION).ok_or_else(|| {
+        CosignError::Invalid(format!(
+            "signature layer {} has no {SIGNATURE_ANNOTATION} annotation",
+            layer.digest
+        ))
+    })?;
     let payload = registry.blob(subject, layer).await?;
     match signer {
         Signer::Key(key) => {
-            if !key.verify(&payload, &signature) {
+            let valid = BASE64
+                .decode(signature.trim())
+                .is_ok_and(|signature| key.verify(&payload, &signature));
+            if !valid {
                 return Err(wrong_key(image, key, 1));
             }
         }
@@ -180,10 +181,9 @@ async fn check_layer(
             policy.verify(&KeylessMaterial {
                 content: SignedContent::SimpleSigning {
                     payload: &payload,
-                    signature: &signature,
+                    signature,
                 },
                 certificate: annotation(CERTIFICATE_ANNOTATION),
-                chain: annotation(CHAIN_ANNOTATION),
                 bundle: annotation(BUNDLE_ANNOTATION),
             })?;
         }
@@ -274,7 +274,7 @@ pub(crate) fn check_bundle(
         Signer::Key(key) => envelope
             .verify(key)
             .ok_or_else(|| wrong_key(image, key, 1))?,
-        Signer::Keyless(policy) => policy.verify_bundle(&bundle.json)?,
+        Signer::Keyless(policy) => policy.verify_bundle(&bundle.json, digest)?,
     };
     check_statement(image, digest, &payload, predicate_type)
 }

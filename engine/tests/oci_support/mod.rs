@@ -9,7 +9,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use tollgate_engine::oci::{Credentials, Reference, Registry, RegistryOptions, parse_reference};
+use tollgate_engine::oci::{
+    Credentials, Reference, Registry, RegistryOptions, at_tag, parse_reference,
+};
 
 /// Where Debian's package installs the registry (`apt-get install docker-registry`).
 pub const REGISTRY_BINARY: &str = "/usr/bin/docker-registry";
@@ -182,4 +184,80 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .expect("runtime")
+}
+
+/// The media type of a Sigstore bundle (v0.3).
+pub const BUNDLE_MEDIA_TYPE: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
+const MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+
+/// Stores bundles as referrers of the image at `digest`: one artifact manifest each, and
+/// the referrers index under the tag schema's `sha256-<hex>` tag.
+pub async fn push_referrers(
+    client: &Registry,
+    image: &Reference,
+    digest: &str,
+    bundles: &[serde_json::Value],
+) {
+    // The subject's size is informational here; the tag schema needs no subject manifest.
+    let subject_size = match client
+        .manifest(&tollgate_engine::oci::at_digest(image, digest))
+        .await
+        .unwrap()
+    {
+        Some(manifest) => manifest.bytes.len(),
+        None => 0,
+    };
+    let empty = client
+        .push_blob(image, "application/vnd.oci.empty.v1+json", b"{}")
+        .await
+        .unwrap();
+    let mut entries = Vec::new();
+    for bundle in bundles {
+        let layer = client
+            .push_blob(
+                image,
+                BUNDLE_MEDIA_TYPE,
+                &serde_json::to_vec(bundle).unwrap(),
+            )
+            .await
+            .unwrap();
+        let manifest = serde_json::to_vec(&serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": MANIFEST,
+            "artifactType": BUNDLE_MEDIA_TYPE,
+            "config": empty,
+            "layers": [layer],
+            "subject": {"mediaType": MANIFEST, "digest": digest, "size": subject_size},
+        }))
+        .unwrap();
+        let artifact = tollgate_engine::oci::sha256_digest(&manifest);
+        client
+            .push_manifest(
+                &tollgate_engine::oci::at_digest(image, &artifact),
+                MANIFEST,
+                &manifest,
+            )
+            .await
+            .unwrap();
+        entries.push(serde_json::json!({
+            "mediaType": MANIFEST,
+            "digest": artifact,
+            "size": manifest.len(),
+            "artifactType": BUNDLE_MEDIA_TYPE,
+        }));
+    }
+    let index = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": entries,
+    }))
+    .unwrap();
+    client
+        .push_manifest(
+            &at_tag(image, &digest.replace(':', "-")),
+            "application/vnd.oci.image.index.v1+json",
+            &index,
+        )
+        .await
+        .unwrap();
 }
