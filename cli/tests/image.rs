@@ -343,3 +343,60 @@ fn key_problems_are_clear_errors() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("give --key FILE"), "{}", run.stderr);
 }
+
+#[test]
+fn keyless_attestation_verifies_by_identity_and_issuer() {
+    const IDENTITY: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+    const ISSUER: &str = "https://token.actions.githubusercontent.com";
+    let registry = TestRegistry::start();
+    let client = registry.client();
+    let rt = runtime();
+    // A real keyless bundle of the Sigstore conformance suite; its in-toto subject is
+    // this digest, under which it is stored as a referrer.
+    let bundle = common::root()
+        .join("../shared/testdata/sigstore-conformance/bundle-verify/happy-path-intoto-in-dsse-v3/bundle.sigstore.json");
+    let bundle: Value = serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
+    let digest = "sha256:a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf";
+    let image = format!("{}@{digest}", registry.image("app"));
+    let reference = tollgate_engine::oci::parse_reference(&image).unwrap();
+    rt.block_on(oci_support::push_referrers(
+        &client,
+        &reference,
+        digest,
+        &[bundle],
+    ));
+    let ws = Workspace::new();
+    let verify = |identity: &[&str]| {
+        let mut args = vec![
+            "image",
+            "verify-attestation",
+            &image,
+            "--type",
+            "slsaprovenance1",
+            "--certificate-oidc-issuer",
+            ISSUER,
+            "--allow-insecure-registry",
+        ];
+        args.extend_from_slice(identity);
+        ws.run(&args)
+    };
+    let run = verify(&["--certificate-identity", IDENTITY]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("1 attestation(s) of https://slsa.dev/provenance/v1")
+    );
+    let run = verify(&[
+        "--certificate-identity-regexp",
+        "^https://github\\.com/sigstore-conformance/",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = verify(&["--certificate-identity", "someone@example.com"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("SIGSTORE_IDENTITY_MISMATCH")
+            && run.stderr.contains("someone@example.com"),
+        "{}",
+        run.stderr
+    );
+}
