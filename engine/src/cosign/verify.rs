@@ -341,6 +341,19 @@ mod tests {
 
     fn assert_send<T: Send>(_: &T) {}
 
+    #[test]
+    fn docker_reference_is_compared_with_registry_defaults_applied() {
+        let hub = oci::parse_reference("busybox:1.36").unwrap();
+        // cosign names Docker Hub images by their index host.
+        assert!(check_reference(&hub, "index.docker.io/library/busybox").is_ok());
+        assert!(check_reference(&hub, "docker.io/library/busybox").is_ok());
+        assert!(check_reference(&hub, "docker.io/other/busybox").is_err());
+        let private = oci::parse_reference("127.0.0.1:5000/team/app@sha256:a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf").unwrap();
+        assert!(check_reference(&private, "127.0.0.1:5000/team/app").is_ok());
+        assert!(check_reference(&private, "127.0.0.1:5001/team/app").is_err());
+        assert!(check_reference(&private, "not a reference!").is_err());
+    }
+
     /// The admission webhook runs these flows on a multi-threaded runtime.
     #[test]
     fn verification_futures_are_send() {
