@@ -260,3 +260,67 @@ fn keyless_legacy_layer_is_checked_by_the_sigstore_verifier() {
         .unwrap_err();
     assert!(error.to_string().contains("verify with --key"), "{error}");
 }
+
+/// A referrer that cannot be read only hides candidates: it does not fail an image whose
+/// `.sig` signature verified, and it is reported for one that has none.
+#[test]
+fn unreadable_referrers_are_tolerated_only_beside_a_verified_signature() {
+    let registry = TestRegistry::start();
+    let client = registry.client();
+    let key = PrivateKey::generate().unwrap();
+    let rt = runtime();
+    let index_type = "application/vnd.oci.image.index.v1+json";
+    let mut references = Vec::new();
+    for (tag, label) in [("app:signed", "signed"), ("app:unsigned", "unsigned")] {
+        let name = registry.image(tag);
+        let image = parse_reference(&name).unwrap();
+        let digest = rt.block_on(push_image(&client, &name, label));
+        // A "bundle" referrer that is an index, not an artifact manifest.
+        let bogus = serde_json::to_vec(&json!({
+            "schemaVersion": 2, "mediaType": index_type, "manifests": [], "annotations": {"for": label}
+        }))
+        .unwrap();
+        let bogus_digest = tollgate_engine::oci::sha256_digest(&bogus);
+        rt.block_on(client.push_manifest(
+            &tollgate_engine::oci::at_digest(&image, &bogus_digest),
+            index_type,
+            &bogus,
+        ))
+        .unwrap();
+        let referrers = serde_json::to_vec(&json!({
+            "schemaVersion": 2,
+            "mediaType": index_type,
+            "manifests": [{
+                "mediaType": index_type, "digest": bogus_digest, "size": bogus.len(),
+                "artifactType": BUNDLE_MEDIA_TYPE,
+            }],
+        }))
+        .unwrap();
+        rt.block_on(client.push_manifest(
+            &at_tag(&image, &digest.replace(':', "-")),
+            index_type,
+            &referrers,
+        ))
+        .unwrap();
+        references.push(image);
+    }
+    rt.block_on(tollgate_engine::cosign::sign::sign_image(
+        &client,
+        &references[0],
+        &key,
+        None,
+    ))
+    .unwrap();
+    let signer = Signer::Key(key.public_key());
+    assert!(
+        rt.block_on(verify_image(&client, &references[0], &signer, None))
+            .is_ok()
+    );
+    let error = rt
+        .block_on(verify_image(&client, &references[1], &signer, None))
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("is not an image manifest"),
+        "{error}"
+    );
+}

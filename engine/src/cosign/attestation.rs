@@ -89,7 +89,9 @@ pub async fn verify_attestations(
         Ok::<_, CosignError>(join_all(checks).await)
     };
     let (from_tag, bundles) = join(from_tag, verify::bundles(registry, &subject)).await;
-    let (from_tag, bundles) = (from_tag?, bundles?);
+    let from_tag = from_tag?;
+    let any_verified = from_tag.iter().any(Result::is_ok);
+    let bundles = verify::tolerate_referrers_failure(bundles, any_verified)?;
     let candidates = from_tag.len() + bundles.len();
     let mut verified = Vec::new();
     let mut rejections = Vec::new();

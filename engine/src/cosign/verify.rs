@@ -102,7 +102,7 @@ pub async fn verify_image(
             Err(error) => rejections.push(error),
         }
     }
-    for bundle in bundles? {
+    for bundle in tolerate_referrers_failure(bundles, !verified.is_empty())? {
         match check_bundle(image, &digest, &bundle, signer, BUNDLE_SIGNATURE_PREDICATE) {
             Ok(statement) => verified.push(VerifiedSignature {
                 source: bundle.source.clone(),
@@ -129,6 +129,19 @@ pub async fn verify_image(
         cache.put_signature(key, result.clone());
     }
     Ok(result)
+}
+
+/// A failed referrers lookup only hides candidates, so it cannot make an image pass: it is
+/// ignored when a signature already verified (some registries answer the referrers API
+/// with errors), and reported otherwise.
+pub(crate) fn tolerate_referrers_failure(
+    bundles: Result<Vec<Bundle>, CosignError>,
+    already_verified: bool,
+) -> Result<Vec<Bundle>, CosignError> {
+    match bundles {
+        Err(_) if already_verified => Ok(Vec::new()),
+        other => other,
+    }
 }
 
 /// The layers of the manifest at `tag`; none when there is no such tag.
