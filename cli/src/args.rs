@@ -1,5 +1,5 @@
 //! Command-line arguments: conftest's flags for `test`, `verify` and `parse`, plus the
-//! limits that bound hostile input.
+//! limits that bound hostile input, and `sbom`.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -32,6 +32,8 @@ pub enum Command {
     Attest(AttestArgs),
     /// Create a cosign key pair: PREFIX.key (encrypted with the password) and PREFIX.pub
     GenerateKeyPair(GenerateKeyPairArgs),
+    /// Check SBOMs (SPDX, CycloneDX): validate, bind to an artifact, run SBOM policies
+    Sbom(SbomArgs),
     /// Verify Sigstore signatures over files (cosign verify-blob), fully offline
     Blob(BlobArgs),
 }
@@ -294,6 +296,113 @@ pub enum PoliciesCommand {
         /// The policy id, e.g. k8s.pss.baseline.privileged
         id: String,
     },
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SbomArgs {
+    #[command(subcommand)]
+    pub command: SbomCommand,
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum SbomCommand {
+    /// Validate SBOMs, check that they describe the subject, and run the bundled SBOM
+    /// policies and your own over their normalised shape
+    Check(Box<SbomCheckArgs>),
+    /// Print SBOMs in the normalised shape that SBOM policies see
+    Normalize(SbomNormalizeArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SbomCheckArgs {
+    /// SBOM files (SPDX JSON, YAML or tag-value; CycloneDX JSON) or directories of them;
+    /// `-` reads standard input
+    #[arg(required = true, value_name = "FILE")]
+    pub paths: Vec<String>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Output format, optionally to a file: stdout, json, tap, table, junit, github, sarif
+    /// (repeatable, e.g. -o json=out.json -o sarif=out.sarif)
+    #[arg(
+        short,
+        long = "output",
+        value_name = "FORMAT[=FILE]",
+        default_value = "stdout"
+    )]
+    pub output: Vec<String>,
+    /// Disable colour in the stdout format
+    #[arg(long)]
+    pub no_color: bool,
+    /// Print nothing unless the exit code is non-zero
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Show only the test file and name in JUnit test case names
+    #[arg(long)]
+    pub junit_hide_message: bool,
+    /// Namespaces (Rego packages) of your own policies to evaluate; globs allowed
+    #[arg(short, long = "namespace", value_name = "NAME", default_value = "main")]
+    pub namespace: Vec<String>,
+    /// Evaluate every namespace of your own policies
+    #[arg(long)]
+    pub all_namespaces: bool,
+    /// The artifact the SBOM must describe (its sha256 is computed)
+    #[arg(long, value_name = "FILE", conflicts_with = "subject_digest")]
+    pub subject: Option<PathBuf>,
+    /// The sha256 of the artifact the SBOM must describe
+    #[arg(long, value_name = "sha256:HEX")]
+    pub subject_digest: Option<String>,
+    /// Report findings of these policy ids or validation codes (SBOM001...) as exceptions
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub skip: Vec<String>,
+    /// Run only these bundled policy ids (validation always runs)
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Exit 1 on warnings and 2 on failures
+    #[arg(long)]
+    pub fail_on_warn: bool,
+    /// Exit 0 even when policies fail (unreadable SBOMs and subject mismatches still fail)
+    #[arg(long)]
+    pub no_fail: bool,
+    /// Hide exceptions in the stdout format
+    #[arg(long)]
+    pub suppress_exceptions: bool,
+    #[command(flatten)]
+    pub limits: SbomLimitArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SbomNormalizeArgs {
+    /// SBOM files; `-` reads standard input
+    #[arg(required = true, value_name = "FILE")]
+    pub paths: Vec<String>,
+    #[command(flatten)]
+    pub limits: SbomLimitArgs,
+}
+
+/// Bounds on SBOM input.
+#[derive(Debug, Args, Clone)]
+pub struct SbomLimitArgs {
+    /// Largest SBOM file in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
+    pub max_file_size: u64,
+    /// Deepest nesting of objects and arrays
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
+    pub max_depth: usize,
+    /// Most values in one file
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_nodes)]
+    pub max_nodes: usize,
+}
+
+impl SbomLimitArgs {
+    pub fn limits(&self, eval_timeout: Duration) -> Limits {
+        Limits {
+            max_file_bytes: self.max_file_size,
+            max_depth: self.max_depth,
+            max_nodes: self.max_nodes,
+            eval_timeout,
+            ..Limits::default()
+        }
+    }
 }
 
 #[derive(Debug, Args, Clone)]

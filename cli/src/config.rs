@@ -21,10 +21,11 @@ pub fn parse_with_config() -> Result<Cli, clap::Error> {
     let Some((name, sub)) = matches.subcommand() else {
         return Cli::from_arg_matches(&matches);
     };
-    // conftest.toml holds policy flags; `parse` and the supply-chain commands take none.
+    // conftest.toml holds policy flags; `parse`, `sbom` (which has subcommands of its own)
+    // and the supply-chain commands take none.
     if matches!(
         name,
-        "parse" | "blob" | "image" | "sign" | "attest" | "generate-key-pair"
+        "parse" | "blob" | "sbom" | "image" | "sign" | "attest" | "generate-key-pair"
     ) {
         return Cli::from_arg_matches(&matches);
     }

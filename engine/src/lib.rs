@@ -11,6 +11,7 @@ pub mod oci;
 pub mod policy;
 pub mod report;
 pub mod run;
+pub mod sbom;
 pub mod sigstore;
 pub mod static_checks;
 pub mod terraform;
