@@ -143,13 +143,14 @@ pub struct SignerArgs {
     /// Keyless: the identity (e-mail, URI) in the signing certificate
     #[arg(long, value_name = "IDENTITY", conflicts_with = "key")]
     pub certificate_identity: Option<String>,
-    /// Keyless: a regular expression the certificate identity must match
+    /// Keyless: a regular expression searched in the certificate identity (as cosign's;
+    /// anchor it with ^...$)
     #[arg(long, value_name = "REGEX", conflicts_with_all = ["key", "certificate_identity"])]
     pub certificate_identity_regexp: Option<String>,
     /// Keyless: the OIDC issuer in the signing certificate
     #[arg(long, value_name = "URL", conflicts_with = "key")]
     pub certificate_oidc_issuer: Option<String>,
-    /// Keyless: a regular expression the OIDC issuer must match
+    /// Keyless: a regular expression searched in the OIDC issuer (anchor it with ^...$)
     #[arg(long, value_name = "REGEX", conflicts_with_all = ["key", "certificate_oidc_issuer"])]
     pub certificate_oidc_issuer_regexp: Option<String>,
     /// Keyless: Sigstore trusted_root.json (default: the public-good instance's)
