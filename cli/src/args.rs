@@ -387,8 +387,13 @@ pub struct SbomLimitArgs {
     /// Largest SBOM file in bytes
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
     pub max_file_size: u64,
-    /// Deepest nesting of objects and arrays
-    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
+    /// Deepest nesting of objects and arrays (at most 512)
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = Limits::default().max_depth,
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=DEPTH_CEILING as u64)
+    )]
     pub max_depth: usize,
     /// Most values in one file
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_nodes)]

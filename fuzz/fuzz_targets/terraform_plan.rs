@@ -1,5 +1,6 @@
-//! Terraform plan JSON (`terraform show -json`): recognised as Terraform input, and a
-//! policy over `resource_changes` places each finding on its field of the plan.
+//! Terraform plan JSON (`terraform show -json`): recognised as Terraform input and
+//! converted to the module shape, and a policy over `resource_changes` places each
+//! finding on its field of the plan.
 
 #![no_main]
 
@@ -7,6 +8,7 @@ use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
 use tollgate_engine::input::{Format, InputKind, is_terraform_plan};
+use tollgate_engine::terraform::plan;
 use tollgate_fuzz::{Rules, Shape, check_parser};
 
 const POLICY: &str = r#"package main
@@ -51,6 +53,9 @@ fuzz_target!(|data: &[u8]| {
         }
         if kind == Some(InputKind::Terraform) {
             assert!(is_terraform_plan(&document.value));
+            // Plans are converted to the module shape the bundled policies read.
+            let converted = plan::convert(&document.value);
+            assert!(converted.input.is_object(), "{}", converted.input);
         }
     }
     RULES.check(&file, data);
