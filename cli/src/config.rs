@@ -16,7 +16,8 @@ pub fn parse_with_config() -> Result<Cli, clap::Error> {
     let Some((name, sub)) = matches.subcommand() else {
         return Cli::from_arg_matches(&matches);
     };
-    if name == "parse" {
+    // `webhook` has its own YAML configuration, never conftest.toml.
+    if name == "parse" || name == "webhook" {
         return Cli::from_arg_matches(&matches);
     }
     let explicit = sub

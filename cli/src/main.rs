@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         args::Command::Verify(args) => commands::verify::run(&args),
         args::Command::Parse(args) => commands::parse::run(&args),
         args::Command::Policies(args) => commands::policies::run(&args),
+        args::Command::Webhook(args) => commands::webhook::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

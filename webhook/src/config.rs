@@ -431,13 +431,14 @@ impl Config {
                     );
                 }
                 if let Some(labels) = &matches.label_selector {
-                    selector::validate(labels)
-                        .map_err(|m| (key("match.labelSelector"), m))?;
+                    selector::validate(labels).map_err(|m| (key("match.labelSelector"), m))?;
                 }
             }
         }
         if let Some(images) = &self.images {
-            images.validate().map_err(|(k, m)| (format!("images.{k}"), m))?;
+            images
+                .validate()
+                .map_err(|(k, m)| (format!("images.{k}"), m))?;
         }
         Ok(())
     }
@@ -524,8 +525,10 @@ mod tests {
 
     #[test]
     fn an_unknown_key_is_named_with_its_line() {
-        let error = load(&format!("{TLS}rules:\n  - policy: main\n    enforcment: warn\n"))
-            .unwrap_err();
+        let error = load(&format!(
+            "{TLS}rules:\n  - policy: main\n    enforcment: warn\n"
+        ))
+        .unwrap_err();
         assert_eq!(error.line, Some(6), "{error}");
         assert!(
             error
@@ -537,10 +540,15 @@ mod tests {
 
     #[test]
     fn a_bad_enforcement_lists_the_valid_ones() {
-        let error =
-            load(&format!("{TLS}rules:\n  - policy: main\n    enforcement: block\n")).unwrap_err();
+        let error = load(&format!(
+            "{TLS}rules:\n  - policy: main\n    enforcement: block\n"
+        ))
+        .unwrap_err();
         let text = error.to_string();
-        assert!(text.contains("rules[0].enforcement: unknown variant `block`"), "{text}");
+        assert!(
+            text.contains("rules[0].enforcement: unknown variant `block`"),
+            "{text}"
+        );
         assert!(text.contains("deny"), "{text}");
         assert_eq!(error.line, Some(6));
     }
@@ -550,9 +558,14 @@ mod tests {
         let error = load(&format!("{TLS}timeoutSeconds: 31\n")).unwrap_err();
         assert_eq!(error.key, "timeoutSeconds: ");
         assert_eq!(error.line, Some(4));
-        let error = load(&format!("{TLS}timeoutSeconds: 5\ndeadlineMilliseconds: 5000\n"))
-            .unwrap_err();
-        assert!(error.to_string().contains("below timeoutSeconds"), "{error}");
+        let error = load(&format!(
+            "{TLS}timeoutSeconds: 5\ndeadlineMilliseconds: 5000\n"
+        ))
+        .unwrap_err();
+        assert!(
+            error.to_string().contains("below timeoutSeconds"),
+            "{error}"
+        );
         let error = load(&format!(
             "{TLS}rules:\n  - policy: main\n    match:\n      labelSelector:\n        matchExpressions:\n          - {{key: a, operator: Maybe}}\n"
         ))

@@ -82,10 +82,7 @@ impl ImagePolicyConfig {
                 Glob::new(pattern).map_err(|e| (key("images"), e.to_string()))?;
             }
             if policy.key.is_some() == policy.keyless.is_some() {
-                return Err((
-                    key("key"),
-                    "give exactly one of key and keyless".into(),
-                ));
+                return Err((key("key"), "give exactly one of key and keyless".into()));
             }
         }
         Ok(())
@@ -259,12 +256,22 @@ pub fn container_images(object: &Value) -> Vec<&str> {
     let pod_specs = [
         spec,
         spec.and_then(|s| s.get("template")?.get("spec")),
-        spec.and_then(|s| s.get("jobTemplate")?.get("spec")?.get("template")?.get("spec")),
+        spec.and_then(|s| {
+            s.get("jobTemplate")?
+                .get("spec")?
+                .get("template")?
+                .get("spec")
+        }),
     ];
     let mut images = Vec::new();
     for pod in pod_specs.into_iter().flatten() {
         for list in ["initContainers", "containers", "ephemeralContainers"] {
-            for container in pod.get(list).and_then(Value::as_array).into_iter().flatten() {
+            for container in pod
+                .get(list)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(image) = container.get("image").and_then(Value::as_str)
                     && !images.contains(&image)
                 {
@@ -330,7 +337,10 @@ mod tests {
     }
 
     fn deployment(images: &[&str]) -> Value {
-        let containers: Vec<Value> = images.iter().map(|i| json!({"name": "c", "image": i})).collect();
+        let containers: Vec<Value> = images
+            .iter()
+            .map(|i| json!({"name": "c", "image": i}))
+            .collect();
         json!({"kind": "Deployment", "spec": {"template": {"spec": {"containers": containers}}}})
     }
 
@@ -362,7 +372,11 @@ mod tests {
             "docker.io/library/nginx:1.27",
         ]);
         let outcome = block_on(gate.check(&bad, &registry, &cache));
-        let ids: Vec<&str> = outcome.violations.iter().map(|(id, _)| id.as_str()).collect();
+        let ids: Vec<&str> = outcome
+            .violations
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .collect();
         assert_eq!(ids, ["images.team", "images.team", "images.unmatched"]);
         assert!(outcome.violations[0].1.contains("no matching signatures"));
         assert!(outcome.violations[1].1.contains("cannot resolve"));

@@ -51,8 +51,9 @@ impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("tollgate_webhook");
         let requests = Family::<RequestLabels, Counter>::default();
-        let request_duration =
-            Family::<RequestLabels, Histogram>::new_with_constructor(latency_histogram as fn() -> Histogram);
+        let request_duration = Family::<RequestLabels, Histogram>::new_with_constructor(
+            latency_histogram as fn() -> Histogram,
+        );
         let evaluation_duration = latency_histogram();
         let verification_cache = Family::<CacheLabels, Counter>::default();
         let findings = Family::<FindingLabels, Counter>::default();

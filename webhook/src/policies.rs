@@ -156,7 +156,10 @@ impl AdmissionPolicies {
                 .and_then(|r| r.enforcement)
                 .unwrap_or(config.default_enforcement);
             let default_match = MatchConfig::default();
-            let matcher = Matcher::new(rule.and_then(|r| r.matches.as_ref()).unwrap_or(&default_match))?;
+            let matcher = Matcher::new(
+                rule.and_then(|r| r.matches.as_ref())
+                    .unwrap_or(&default_match),
+            )?;
             rules.push(Rule {
                 id,
                 enforcement,
@@ -183,7 +186,12 @@ impl AdmissionPolicies {
 
     /// Evaluates every policy that matches `request` over `input`. An evaluation error
     /// (a policy that fails, a time limit) is an `Err`: the caller fails closed.
-    pub fn evaluate(&self, request: &RequestView, input: &Value, label: &str) -> Result<Evaluation, String> {
+    pub fn evaluate(
+        &self,
+        request: &RequestView,
+        input: &Value,
+        label: &str,
+    ) -> Result<Evaluation, String> {
         let selected: Vec<usize> = (0..self.rules.len())
             .filter(|&i| self.rules[i].matcher.matches(request))
             .collect();
@@ -194,7 +202,10 @@ impl AdmissionPolicies {
         let results = if selected.len() == self.namespaces.len() {
             check_input(&self.set, &self.namespaces, input, &subject, label)
         } else {
-            let subset: Vec<Namespace> = selected.iter().map(|&i| self.namespaces[i].clone()).collect();
+            let subset: Vec<Namespace> = selected
+                .iter()
+                .map(|&i| self.namespaces[i].clone())
+                .collect();
             check_input(&self.set, &subset, input, &subject, label)
         }
         .map_err(|e| e.message)?;
@@ -328,7 +339,11 @@ warn contains msg if {
         let policies = policies(vec![]);
         assert_eq!(policies.len(), 1);
         let evaluation = policies
-            .evaluate(&view(Operation::Update, &[("deny", "true")]), &input(true, "UPDATE"), "Pod p")
+            .evaluate(
+                &view(Operation::Update, &[("deny", "true")]),
+                &input(true, "UPDATE"),
+                "Pod p",
+            )
             .unwrap();
         assert_eq!(
             evaluation.findings,
@@ -348,7 +363,11 @@ warn contains msg if {
             ]
         );
         let clean = policies
-            .evaluate(&view(Operation::Create, &[]), &input(false, "CREATE"), "Pod p")
+            .evaluate(
+                &view(Operation::Create, &[]),
+                &input(false, "CREATE"),
+                "Pod p",
+            )
             .unwrap();
         assert_eq!(clean.findings, []);
         assert_eq!(clean.policies_run, 1);
@@ -375,9 +394,18 @@ warn contains msg if {
         let matching = view(Operation::Create, &[("team", "a")]);
         let evaluation = run(&matching);
         assert_eq!(evaluation.findings[0].enforcement, Enforcement::Warn);
-        assert_eq!(run(&view(Operation::Create, &[("team", "b")])).policies_run, 0);
-        assert_eq!(run(&view(Operation::Delete, &[("team", "a")])).policies_run, 0);
-        assert_eq!(run(&view(Operation::Connect, &[("team", "a")])).policies_run, 0);
+        assert_eq!(
+            run(&view(Operation::Create, &[("team", "b")])).policies_run,
+            0
+        );
+        assert_eq!(
+            run(&view(Operation::Delete, &[("team", "a")])).policies_run,
+            0
+        );
+        assert_eq!(
+            run(&view(Operation::Connect, &[("team", "a")])).policies_run,
+            0
+        );
         let other_namespace = RequestView {
             namespace: Some("team-b"),
             ..matching.clone()

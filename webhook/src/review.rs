@@ -170,9 +170,7 @@ impl Decision {
         for finding in findings {
             match (finding.enforcement, finding.warning_rule) {
                 (Enforcement::Dryrun, _) => decision.dryrun.push(finding),
-                (Enforcement::Warn, _) | (Enforcement::Deny, true) => {
-                    decision.warned.push(finding)
-                }
+                (Enforcement::Warn, _) | (Enforcement::Deny, true) => decision.warned.push(finding),
                 (Enforcement::Deny, false) => decision.denied.push(finding),
             }
         }
@@ -238,7 +236,10 @@ impl Decision {
     }
 
     /// The AdmissionReview answering `request`.
-    pub fn response(&self, request: &AdmissionRequest<DynamicObject>) -> AdmissionReview<DynamicObject> {
+    pub fn response(
+        &self,
+        request: &AdmissionRequest<DynamicObject>,
+    ) -> AdmissionReview<DynamicObject> {
         let mut response = AdmissionResponse::from(request);
         if !self.allowed() {
             response = response.deny(&self.message);
@@ -317,10 +318,19 @@ mod tests {
         };
         let decision = Decision::from_findings("x", vec![long; 40]);
         let warnings = decision.warnings();
-        assert!(warnings.iter().all(|w| w.chars().count() <= MAX_WARNING_CHARS));
+        assert!(
+            warnings
+                .iter()
+                .all(|w| w.chars().count() <= MAX_WARNING_CHARS)
+        );
         assert!(warnings.iter().all(|w| !w.contains('\n')));
         assert!(warnings.iter().map(String::len).sum::<usize>() <= MAX_WARNINGS_BYTES);
-        assert!(warnings.last().unwrap().ends_with("more tollgate warnings left out"));
+        assert!(
+            warnings
+                .last()
+                .unwrap()
+                .ends_with("more tollgate warnings left out")
+        );
     }
 
     #[test]

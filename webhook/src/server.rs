@@ -23,13 +23,13 @@ use tokio::sync::oneshot;
 use tollgate_engine::limits::Limits;
 
 use crate::audit;
+use crate::config::Enforcement;
 use crate::config::{Config, globs};
 use crate::images::{ImageGate, ImageVerifier, VerificationCache};
 use crate::metrics::{CacheLabels, FindingLabels, Metrics, RequestLabels};
 use crate::policies::{AdmissionPolicies, Evaluation, PolicyFinding, PolicyLoader};
 use crate::review::{self, Decision, Review};
 use crate::tls;
-use crate::config::Enforcement;
 
 /// What `tollgate webhook serve` needs besides the configuration file.
 pub struct ServeOptions {
@@ -64,8 +64,8 @@ struct AppState {
 /// Serves until SIGTERM or SIGINT, then drains in-flight requests.
 pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let config = Config::load(&options.config_path).map_err(|e| ServeError(e.to_string()))?;
-    let tls_config = tls::server_config(&config.tls.cert_file, &config.tls.key_file)
-        .map_err(ServeError)?;
+    let tls_config =
+        tls::server_config(&config.tls.cert_file, &config.tls.key_file).map_err(ServeError)?;
     let rustls = RustlsConfig::from_config(tls_config);
     let workers = config
         .workers
@@ -184,7 +184,9 @@ async fn validate(
     };
     let limit = runtime.config.max_request_bytes;
     let too_large = || {
-        format!("request body exceeds the limit of {limit} bytes (raise maxRequestBytes in the webhook configuration)")
+        format!(
+            "request body exceeds the limit of {limit} bytes (raise maxRequestBytes in the webhook configuration)"
+        )
     };
     let declared = headers
         .get(header::CONTENT_LENGTH)
@@ -284,7 +286,8 @@ async fn decide(
         });
     }
     let images = check_images(state, runtime, review);
-    let joined = tokio::time::timeout_at(due.into(), async { tokio::join!(receiver, images) }).await;
+    let joined =
+        tokio::time::timeout_at(due.into(), async { tokio::join!(receiver, images) }).await;
     let ((evaluation, took), image_findings) = match joined {
         Err(_) => {
             return Decision::failed(format!(
@@ -300,7 +303,10 @@ async fn decide(
         }
         Ok((Ok(evaluated), images)) => (evaluated, images),
     };
-    state.metrics.evaluation_duration.observe(took.as_secs_f64());
+    state
+        .metrics
+        .evaluation_duration
+        .observe(took.as_secs_f64());
     let evaluation: Evaluation = match evaluation {
         Ok(evaluation) => evaluation,
         Err(message) => {
@@ -367,7 +373,9 @@ fn requested_timeout(query: &str) -> Option<Duration> {
         let digits = rest.find(|c: char| !c.is_ascii_digit() && c != '.')?;
         let number: f64 = rest[..digits].parse().ok()?;
         rest = &rest[digits..];
-        let unit_end = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let unit_end = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
         let seconds = match &rest[..unit_end] {
             "h" => number * 3600.0,
             "m" => number * 60.0,
@@ -524,7 +532,11 @@ async fn watch(
     }
 }
 
-async fn shutdown_on_signal(state: Arc<AppState>, handle: Handle<std::net::SocketAddr>, grace: Duration) {
+async fn shutdown_on_signal(
+    state: Arc<AppState>,
+    handle: Handle<std::net::SocketAddr>,
+    grace: Duration,
+) {
     let terminate = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             Ok(mut signal) => {
@@ -554,7 +566,10 @@ mod tests {
 
     #[test]
     fn the_api_servers_timeout_is_read() {
-        assert_eq!(requested_timeout("timeout=5s"), Some(Duration::from_secs(5)));
+        assert_eq!(
+            requested_timeout("timeout=5s"),
+            Some(Duration::from_secs(5))
+        );
         assert_eq!(
             requested_timeout("a=b&timeout=1m30s"),
             Some(Duration::from_secs(90))

@@ -2,6 +2,7 @@ pub mod parse;
 pub mod policies;
 pub mod test;
 pub mod verify;
+pub mod webhook;
 
 use std::path::PathBuf;
 
