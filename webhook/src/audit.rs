@@ -52,11 +52,19 @@ pub fn decision(review: &Review, decision: &Decision, elapsed: Duration) {
     } else {
         messages(&all)
     };
+    let kind = if request.kind.group.is_empty() {
+        format!("{}/{}", request.kind.version, request.kind.kind)
+    } else {
+        format!(
+            "{}/{}/{}",
+            request.kind.group, request.kind.version, request.kind.kind
+        )
+    };
     tracing::info!(
         target: "tollgate::audit",
         uid = %request.uid,
-        operation = ?request.operation,
-        kind = %format!("{}/{}/{}", request.kind.group, request.kind.version, request.kind.kind),
+        operation = crate::config::Operation::from(&request.operation).name(),
+        kind = %kind,
         namespace = %request.namespace.as_deref().unwrap_or_default(),
         name = %request.name,
         sub_resource = %request.sub_resource.as_deref().unwrap_or_default(),

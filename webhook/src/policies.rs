@@ -118,7 +118,8 @@ pub struct AdmissionPolicies {
     set: PolicySet,
     namespaces: Vec<Namespace>,
     rules: Vec<Rule>,
-    /// Ids of selected policies that cannot run on one object (sets, Terraform...).
+    /// Ids of selected Kubernetes policies that need a whole set of objects, so cannot
+    /// run on one admission request.
     pub not_at_admission: Vec<String>,
 }
 
@@ -139,9 +140,13 @@ impl AdmissionPolicies {
         let mut not_at_admission = Vec::new();
         for namespace in loaded.namespaces {
             let id = policy_id(&namespace);
-            if !matches!(namespace.input, None | Some(InputKind::Kubernetes)) {
-                not_at_admission.push(id);
-                continue;
+            match namespace.input {
+                None | Some(InputKind::Kubernetes) => {}
+                Some(InputKind::KubernetesSet) => {
+                    not_at_admission.push(id);
+                    continue;
+                }
+                Some(_) => continue,
             }
             if namespace.rules.is_empty() {
                 continue;

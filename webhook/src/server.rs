@@ -220,7 +220,9 @@ async fn validate(
     let decision = decide(&state, &runtime, &review, start, deadline).await;
     let elapsed = start.elapsed();
     let labels = RequestLabels {
-        operation: format!("{:?}", review.request.operation).to_uppercase(),
+        operation: crate::config::Operation::from(&review.request.operation)
+            .name()
+            .into(),
         decision: decision.outcome.name().into(),
     };
     state.metrics.requests.get_or_create(&labels).inc();

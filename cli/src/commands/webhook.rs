@@ -1,6 +1,7 @@
 //! `tollgate webhook serve` and `tollgate webhook manifests`: the admission webhook of the
 //! `tollgate-webhook` crate, with policies loaded exactly as `tollgate test` loads them.
 
+use std::io::Write;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
@@ -95,9 +96,16 @@ fn print_manifests(args: &WebhookManifestsArgs) -> Result<u8> {
         ca_pem: ManifestOptions::read_ca(&args.cert, args.ca.as_deref())
             .map_err(anyhow::Error::msg)?,
     };
-    print!(
-        "{}",
-        manifests::render(&options).map_err(anyhow::Error::msg)?
-    );
-    Ok(0)
+    let text = manifests::render(&options).map_err(anyhow::Error::msg)?;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        // A reader that stops early (`| head`) is not an error of ours.
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(error).context("cannot write the manifests")
+        }
+        _ => Ok(0),
+    }
 }
