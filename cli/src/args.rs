@@ -26,6 +26,62 @@ pub enum Command {
     Policies(PoliciesArgs),
     /// Kubernetes admission webhook: serve it, or print its deploy manifests
     Webhook(WebhookArgs),
+    /// Verify Sigstore signatures over files (cosign verify-blob), fully offline
+    Blob(BlobArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BlobArgs {
+    #[command(subcommand)]
+    pub command: BlobCommand,
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum BlobCommand {
+    /// Verify a Sigstore bundle over a file or a sha256 digest (exit 0 verified, 1 not)
+    Verify(BlobVerifyArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BlobVerifyArgs {
+    /// The signed file, or its digest as sha256:HEX (for DSSE bundles: an in-toto subject)
+    #[arg(value_name = "FILE|sha256:DIGEST")]
+    pub artifact: String,
+    /// The Sigstore bundle (.sigstore.json) to verify
+    #[arg(long, value_name = "FILE")]
+    pub bundle: PathBuf,
+    /// PEM public key the bundle must be signed with (instead of a certificate identity)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["certificate_identity", "certificate_identity_regexp", "certificate_oidc_issuer", "certificate_oidc_issuer_regexp"])]
+    pub key: Option<PathBuf>,
+    /// Expected identity (SAN: email, URI) of the signing certificate
+    #[arg(
+        long,
+        value_name = "IDENTITY",
+        conflicts_with = "certificate_identity_regexp"
+    )]
+    pub certificate_identity: Option<String>,
+    /// Regular expression the signing certificate's identity must match (searched, as cosign)
+    #[arg(long, value_name = "REGEX")]
+    pub certificate_identity_regexp: Option<String>,
+    /// Expected OIDC issuer of the signing certificate
+    #[arg(
+        long,
+        value_name = "URL",
+        conflicts_with = "certificate_oidc_issuer_regexp"
+    )]
+    pub certificate_oidc_issuer: Option<String>,
+    /// Regular expression the signing certificate's OIDC issuer must match
+    #[arg(long, value_name = "REGEX")]
+    pub certificate_oidc_issuer_regexp: Option<String>,
+    /// trusted_root.json for private or offline Sigstore (default: the embedded public-good root)
+    #[arg(long, value_name = "FILE")]
+    pub trusted_root: Option<PathBuf>,
+    /// Output format: text or json
+    #[arg(short, long, default_value = "text", value_parser = ["text", "json"])]
+    pub output: String,
+    /// Largest bundle or trusted root file in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = 8 * 1024 * 1024)]
+    pub max_bundle_size: u64,
 }
 
 #[derive(Debug, Args, Clone)]

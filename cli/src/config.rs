@@ -1,13 +1,18 @@
-//! conftest.toml: keys are flag names; a flag given on the command line wins.
+//! Config files: conftest.toml, or tollgate's `.tollgate.yaml` (e.g. `pss`, `k8s-version`,
+//! `skip`, `only`). Keys are flag names; a flag given on the command line wins.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
+use serde_json::Value;
+use tollgate_engine::input::{self, Format, PathSegment};
+use tollgate_engine::limits::Limits;
 
 use crate::args::Cli;
 
-const DEFAULT_CONFIG: &str = "conftest.toml";
+/// Looked for in the working directory, in this order, when `--config` is not given.
+const DEFAULT_CONFIGS: [&str; 3] = ["conftest.toml", ".tollgate.yaml", ".tollgate.yml"];
 
 /// Parses the command line, filling flags the user did not give from the config file.
 pub fn parse_with_config() -> Result<Cli, clap::Error> {
@@ -16,8 +21,9 @@ pub fn parse_with_config() -> Result<Cli, clap::Error> {
     let Some((name, sub)) = matches.subcommand() else {
         return Cli::from_arg_matches(&matches);
     };
-    // `webhook` has its own YAML configuration, never conftest.toml.
-    if name == "parse" || name == "webhook" {
+    // `parse`, `blob` and `webhook` (its own YAML configuration) take no conftest.toml
+    // settings.
+    if name == "parse" || name == "blob" || name == "webhook" {
         return Cli::from_arg_matches(&matches);
     }
     let explicit = sub
@@ -25,12 +31,14 @@ pub fn parse_with_config() -> Result<Cli, clap::Error> {
         .ok()
         .flatten()
         .cloned();
-    let path = explicit
-        .clone()
-        .unwrap_or_else(|| Path::new(DEFAULT_CONFIG).to_path_buf());
-    if explicit.is_none() && !path.exists() {
+    let Some(path) = explicit.or_else(|| {
+        DEFAULT_CONFIGS
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.exists())
+    }) else {
         return Cli::from_arg_matches(&matches);
-    }
+    };
     let extra = config_args(&path, name, sub)
         .map_err(|message| Cli::command().error(clap::error::ErrorKind::InvalidValue, message))?;
     if extra.is_empty() {
@@ -49,13 +57,13 @@ pub fn parse_with_config() -> Result<Cli, clap::Error> {
 }
 
 fn config_args(path: &Path, name: &str, sub: &ArgMatches) -> Result<Vec<String>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read config file {}: {e}", path.display()))?;
-    let table: toml::Table = text
-        .parse()
-        .map_err(|e| format!("invalid config file {}: {e}", path.display()))?;
+    let entries = read_entries(path)?;
     let mut args = Vec::new();
-    for (key, value) in table {
+    for (key, value, line) in entries {
+        let at = match line {
+            Some(line) => format!("{}:{line}", path.display()),
+            None => path.display().to_string(),
+        };
         let id = key.replace('-', "_");
         let command = Cli::command();
         let known = command
@@ -63,8 +71,7 @@ fn config_args(path: &Path, name: &str, sub: &ArgMatches) -> Result<Vec<String>,
             .is_some_and(|c| c.get_arguments().any(|a| a.get_id().as_str() == id));
         if !known {
             return Err(format!(
-                "{}: unknown key {key:?} (keys are the flag names, e.g. policy, namespace, output)",
-                path.display()
+                "{at}: unknown key {key:?} for `tollgate {name}` (keys are the flag names, e.g. policy, output, pss, skip)"
             ));
         }
         if sub.value_source(&id) == Some(ValueSource::CommandLine) {
@@ -72,28 +79,72 @@ fn config_args(path: &Path, name: &str, sub: &ArgMatches) -> Result<Vec<String>,
         }
         let flag = format!("--{key}");
         match value {
-            toml::Value::Boolean(true) => args.push(flag),
-            toml::Value::Boolean(false) => {}
-            toml::Value::Array(items) => {
+            Value::Bool(true) => args.push(flag),
+            Value::Bool(false) | Value::Null => {}
+            Value::Array(items) => {
                 for item in items {
                     args.push(flag.clone());
-                    args.push(scalar(&key, item)?);
+                    args.push(scalar(&at, &key, item)?);
                 }
             }
             other => {
                 args.push(flag);
-                args.push(scalar(&key, other)?);
+                args.push(scalar(&at, &key, other)?);
             }
         }
     }
     Ok(args)
 }
 
-fn scalar(key: &str, value: toml::Value) -> Result<String, String> {
+/// The top-level keys of a config file with their values and, for YAML, their lines.
+fn read_entries(path: &Path) -> Result<Vec<(String, Value, Option<u32>)>, String> {
+    let display = path.display().to_string();
+    let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+    if !is_yaml {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read config file {display}: {e}"))?;
+        let table: toml::Table = text
+            .parse()
+            .map_err(|e| format!("invalid config file {display}: {e}"))?;
+        let value = serde_json::to_value(table)
+            .map_err(|e| format!("invalid config file {display}: {e}"))?;
+        let Value::Object(object) = value else {
+            return Ok(Vec::new());
+        };
+        return Ok(object.into_iter().map(|(k, v)| (k, v, None)).collect());
+    }
+    let file = input::load(&display, Format::Yaml, &Limits::default())
+        .map_err(|e| format!("invalid config file {e}"))?;
+    match file.documents.as_slice() {
+        [] => Ok(Vec::new()),
+        [document] => match &document.value {
+            Value::Object(object) => Ok(object
+                .iter()
+                .map(|(key, value)| {
+                    let line = file.locate(0, &[PathSegment::Key(key.clone())]).line;
+                    (key.clone(), value.clone(), Some(line))
+                })
+                .collect()),
+            Value::Null => Ok(Vec::new()),
+            _ => Err(format!(
+                "{display}: the config must be a mapping of flag names to values"
+            )),
+        },
+        _ => Err(format!(
+            "{display}: the config must be a single YAML document"
+        )),
+    }
+}
+
+fn scalar(at: &str, key: &str, value: Value) -> Result<String, String> {
     match value {
-        toml::Value::String(s) => Ok(s),
-        toml::Value::Integer(i) => Ok(i.to_string()),
-        toml::Value::Float(f) => Ok(f.to_string()),
-        other => Err(format!("config key {key:?}: unsupported value {other}")),
+        Value::String(s) => Ok(s),
+        Value::Number(n) if n.is_f64() => Err(format!(
+            "{at}: key {key:?}: {n} is read as a number; quote it (e.g. \"1.30\"), as YAML and TOML read 1.30 as 1.3"
+        )),
+        Value::Number(n) => Ok(n.to_string()),
+        other => Err(format!(
+            "{at}: key {key:?}: expected a string, number or list of them, found {other}"
+        )),
     }
 }

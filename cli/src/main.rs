@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         args::Command::Parse(args) => commands::parse::run(&args),
         args::Command::Policies(args) => commands::policies::run(&args),
         args::Command::Webhook(args) => commands::webhook::run(&args),
+        args::Command::Blob(args) => commands::blob::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

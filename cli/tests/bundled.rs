@@ -269,3 +269,96 @@ fn a_copied_bundled_policy_runs_as_a_user_policy() {
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("- docker.user - "), "{}", run.stdout);
 }
+
+#[test]
+fn tollgate_yaml_config_selects_like_the_flags() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: apps\nspec:\n  containers:\n    - name: c\n      image: nginx\n      securityContext:\n        privileged: true\n",
+    )
+    .expect("write pod");
+    std::fs::write(
+        dir.path().join(".tollgate.yaml"),
+        "pss: baseline\nk8s-version: \"1.30\"\nskip:\n  - k8s.pss.baseline.privileged\nonly: [k8s.pss.baseline.privileged, k8s.workload.image-tag]\n",
+    )
+    .expect("write config");
+    let run = tollgate_in(dir.path(), &["test", "-o", "json", "pod.yaml"], None);
+    let (reported, excepted) = fired(&run.stdout);
+    assert_eq!(
+        reported,
+        BTreeSet::from(["k8s.workload.image-tag".to_string()])
+    );
+    assert_eq!(
+        excepted,
+        BTreeSet::from(["k8s.pss.baseline.privileged".to_string()])
+    );
+
+    // A flag on the command line wins over the file.
+    let run = tollgate_in(
+        dir.path(),
+        &[
+            "test",
+            "-o",
+            "json",
+            "--skip",
+            "k8s.workload.image-tag",
+            "pod.yaml",
+        ],
+        None,
+    );
+    let (overridden, _) = fired(&run.stdout);
+    assert!(
+        overridden.contains("k8s.pss.baseline.privileged"),
+        "{overridden:?}"
+    );
+}
+
+#[test]
+fn tollgate_yaml_errors_name_the_file_line_and_key() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join(".tollgate.yaml"),
+        "pss: baseline\nseverity: high\n",
+    )
+    .expect("write config");
+    let run = tollgate_in(dir.path(), &["test", "."], None);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains(".tollgate.yaml:2: unknown key \"severity\""),
+        "{}",
+        run.stderr
+    );
+
+    std::fs::write(dir.path().join(".tollgate.yaml"), "k8s-version: 1.30\n").expect("write");
+    let run = tollgate_in(dir.path(), &["test", "."], None);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("quote it"), "{}", run.stderr);
+}
+
+#[test]
+fn terraform_plans_are_checked_like_their_source() {
+    let run = tollgate(&["test", "-o", "json", "testdata/bundled/insecure/plan"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let (reported, _) = fired(&run.stdout);
+    // A plan is made by one exact Terraform version, so required-version cannot fire.
+    let expected: BTreeSet<String> = catalogue_ids(&["terraform"])
+        .into_iter()
+        .filter(|id| id != "tf.general.required-version")
+        .collect();
+    assert_eq!(reported, expected);
+    let results: Value = serde_json::from_str(&run.stdout).expect("JSON output");
+    let located = results
+        .as_array()
+        .expect("an array")
+        .iter()
+        .flat_map(|r| r["failures"].as_array().cloned().unwrap_or_default())
+        .find(|f| f["metadata"]["id"] == "tf.aws.rds.public")
+        .expect("the public database is reported");
+    assert_eq!(located["location"]["line"], 88, "{located}");
+
+    let hardened = tollgate(&["test", "-o", "json", "testdata/bundled/hardened/plan"]);
+    assert_eq!(hardened.code, 0, "{}{}", hardened.stdout, hardened.stderr);
+    assert!(!hardened.stdout.contains("from-the-vault-7f3a"));
+}

@@ -103,14 +103,6 @@ impl Subject for CombinedSubject<'_> {
 /// The file name conftest reports for a combined input.
 pub const COMBINED: &str = "Combined";
 
-/// Whether a namespace runs on each document of a file, by its annotated input kind.
-fn applies_per_document(namespace: &Namespace, kind: Option<InputKind>) -> bool {
-    match namespace.input {
-        None => true,
-        Some(wanted) => !wanted.is_aggregate() && Some(wanted) == kind,
-    }
-}
-
 /// Checks each document of a file against the namespaces that apply to it; one result
 /// per namespace (routed namespaces that did not apply are left out).
 pub fn check_file(
@@ -122,31 +114,39 @@ pub fn check_file(
     if policies.reads_conftest_file {
         set_conftest_file(&mut engine, &file.path);
     }
-    let mut results: Vec<CheckResult> = namespaces
-        .iter()
-        .map(|n| CheckResult {
-            file: file.path.clone(),
-            namespace: n.name.clone(),
-            ..CheckResult::default()
-        })
-        .collect();
+    let mut results = empty_results(namespaces, &file.path);
+    let mut applicable_by_kind: Vec<(Option<InputKind>, Vec<usize>)> = Vec::new();
     for (index, document) in file.documents.iter().enumerate() {
         let kind = InputKind::of(file.format, &document.value);
-        let input = to_rego(&document.value);
-        let subject = DocumentSubject { file, index };
-        for (namespace, result) in namespaces.iter().zip(results.iter_mut()) {
-            if !applies_per_document(namespace, kind) {
-                continue;
+        let position = match applicable_by_kind.iter().position(|(k, _)| *k == kind) {
+            Some(position) => position,
+            None => {
+                let applicable = (0..namespaces.len())
+                    .filter(|&i| namespaces[i].applies_to_document(kind))
+                    .collect();
+                applicable_by_kind.push((kind, applicable));
+                applicable_by_kind.len() - 1
             }
-            engine.set_input(input.clone());
-            evaluate(&mut engine, policies, namespace, &subject, result).map_err(|message| {
-                FileError {
-                    file: file.path.clone(),
-                    position: None,
-                    message,
-                }
-            })?;
+        };
+        let applicable = &applicable_by_kind[position].1;
+        if applicable.is_empty() {
+            continue;
         }
+        engine.set_input(to_rego(&document.value));
+        let subject = DocumentSubject { file, index };
+        evaluate(
+            &mut engine,
+            policies,
+            namespaces,
+            applicable,
+            &subject,
+            &mut results,
+        )
+        .map_err(|message| FileError {
+            file: file.path.clone(),
+            position: None,
+            message,
+        })?;
     }
     Ok(results
         .into_iter()
@@ -167,23 +167,33 @@ pub fn check_input(
 ) -> Result<Vec<CheckResult>, FileError> {
     let mut engine = policies.engine.clone();
     engine.set_input(to_rego(input));
-    let mut results = Vec::with_capacity(namespaces.len());
-    for namespace in namespaces {
-        let mut result = CheckResult {
-            file: label.into(),
-            namespace: namespace.name.clone(),
-            ..CheckResult::default()
-        };
-        evaluate(&mut engine, policies, namespace, subject, &mut result).map_err(|message| {
-            FileError {
-                file: label.into(),
-                position: None,
-                message,
-            }
-        })?;
-        results.push(result);
-    }
+    let mut results = empty_results(namespaces, label);
+    let all: Vec<usize> = (0..namespaces.len()).collect();
+    evaluate(
+        &mut engine,
+        policies,
+        namespaces,
+        &all,
+        subject,
+        &mut results,
+    )
+    .map_err(|message| FileError {
+        file: label.into(),
+        position: None,
+        message,
+    })?;
     Ok(results)
+}
+
+fn empty_results(namespaces: &[Namespace], file: &str) -> Vec<CheckResult> {
+    namespaces
+        .iter()
+        .map(|n| CheckResult {
+            file: file.into(),
+            namespace: n.name.clone(),
+            ..CheckResult::default()
+        })
+        .collect()
 }
 
 /// Checks all files as one input, `[{path, contents}]` sorted by path, like `--combine`.
@@ -216,21 +226,68 @@ fn set_conftest_file(engine: &mut regorus::Engine, path: &str) {
     ));
 }
 
-/// Evaluates one namespace over the engine's current input, adding to `result`.
-///
-/// All of the namespace's rules are read in one query, so helper rules they share are
-/// evaluated once per document rather than once per rule.
+/// Evaluates the `applicable` namespaces over the engine's current input, adding to
+/// their results: all in one evaluation of their generated group rule when the run was
+/// prepared for them (see [`PolicySet::prepare_for`]), else one namespace at a time.
 fn evaluate(
     engine: &mut regorus::Engine,
     policies: &PolicySet,
+    namespaces: &[Namespace],
+    applicable: &[usize],
+    subject: &dyn Subject,
+    results: &mut [CheckResult],
+) -> Result<(), String> {
+    let with_rules: Vec<usize> = applicable
+        .iter()
+        .copied()
+        .filter(|&i| !namespaces[i].rules.is_empty())
+        .collect();
+    let Some(&first) = with_rules.first() else {
+        return Ok(());
+    };
+    let names: Vec<String> = with_rules
+        .iter()
+        .map(|&i| namespaces[i].name.clone())
+        .collect();
+    if let Some(rule) = policies.group_rule(&names) {
+        let packages = describe_packages(&names);
+        let group = eval_batch(engine, rule, &packages, &policies.limits)?;
+        let mut by_namespace = object_entries(&group);
+        for &i in &with_rules {
+            let values = by_namespace
+                .remove(&namespaces[i].name)
+                .map(|v| rule_values(&v))
+                .unwrap_or_default();
+            record(policies, &namespaces[i], values, subject, &mut results[i])?;
+        }
+        results[first]
+            .prints
+            .extend(engine.take_prints().unwrap_or_default());
+        return Ok(());
+    }
+    for &i in &with_rules {
+        let namespace = &namespaces[i];
+        let Some(rule) = &namespace.batch_rule else {
+            continue;
+        };
+        let package = format!("data.{}", namespace.name);
+        let values = rule_values(&eval_batch(engine, rule, &package, &policies.limits)?);
+        record(policies, namespace, values, subject, &mut results[i])?;
+        results[i]
+            .prints
+            .extend(engine.take_prints().unwrap_or_default());
+    }
+    Ok(())
+}
+
+/// Turns one namespace's rule values into findings, exceptions and successes.
+fn record(
+    policies: &PolicySet,
     namespace: &Namespace,
+    mut values: HashMap<String, RegoValue>,
     subject: &dyn Subject,
     result: &mut CheckResult,
 ) -> Result<(), String> {
-    if namespace.rules.is_empty() {
-        return Ok(());
-    }
-    let mut values = eval_namespace(engine, namespace, &policies.limits)?;
     let exceptions = exempted_names(&values.remove("exception").unwrap_or(RegoValue::Undefined));
     let before = (
         result.failures.len(),
@@ -268,9 +325,6 @@ fn evaluate(
         annotate(namespace, result, start);
         apply_ignores(policies, subject, result, start);
     }
-    result
-        .prints
-        .extend(engine.take_prints().unwrap_or_default());
     let counted = (result.failures.len() - before.0)
         + (result.warnings.len() - before.1)
         + (result.exceptions.len() - before.2)
@@ -279,39 +333,56 @@ fn evaluate(
     Ok(())
 }
 
-/// The values of every check rule (and `exception`) of a namespace, from one evaluation
-/// of its generated batch rule; an undefined rule is absent.
-fn eval_namespace(
+/// Names packages in an error message, without listing a whole catalogue.
+fn describe_packages(names: &[String]) -> String {
+    let shown: Vec<String> = names.iter().take(3).map(|n| format!("data.{n}")).collect();
+    match names.len() {
+        0..=3 => shown.join(", "),
+        n => format!("{} and {} more packages", shown.join(", "), n - 3),
+    }
+}
+
+/// Evaluates a generated batch rule; a time-out names the packages and the flag.
+fn eval_batch(
     engine: &mut regorus::Engine,
-    namespace: &Namespace,
+    rule: &str,
+    packages: &str,
     limits: &Limits,
-) -> Result<HashMap<String, RegoValue>, String> {
-    let Some(batch_rule) = &namespace.batch_rule else {
-        return Ok(HashMap::new());
-    };
-    let package = format!("data.{}", namespace.name);
-    let object = engine.eval_rule(batch_rule.clone()).map_err(|e| {
+) -> Result<RegoValue, String> {
+    engine.eval_rule(rule.to_string()).map_err(|e| {
         if e.downcast_ref::<regorus::LimitError>().is_some() {
             format!(
-                "evaluating {package} exceeded the time limit of {:?} (raise it with --eval-timeout)",
+                "evaluating {packages} exceeded the time limit of {:?} (raise it with --eval-timeout)",
                 limits.eval_timeout
             )
         } else {
-            format!("evaluating {package}: {e}")
+            format!("evaluating {packages}: {e}")
         }
-    })?;
-    let mut values = HashMap::new();
-    if let Ok(object) = object.as_object() {
-        for (key, wrapped) in object.iter() {
-            let (Ok(name), Ok(items)) = (key.as_string(), wrapped.as_array()) else {
-                continue;
-            };
-            if let Some(value) = items.iter().next() {
-                values.insert(name.to_string(), value.clone());
+    })
+}
+
+fn object_entries(value: &RegoValue) -> HashMap<String, RegoValue> {
+    let mut entries = HashMap::new();
+    if let Ok(object) = value.as_object() {
+        for (key, value) in object.iter() {
+            if let Ok(name) = key.as_string() {
+                entries.insert(name.to_string(), value.clone());
             }
         }
     }
-    Ok(values)
+    entries
+}
+
+/// The value of each check rule (and `exception`) from a batch object whose fields hold
+/// `[value]`, or `[]` for an undefined rule (left absent).
+fn rule_values(batch: &RegoValue) -> HashMap<String, RegoValue> {
+    object_entries(batch)
+        .into_iter()
+        .filter_map(|(name, wrapped)| {
+            let value = wrapped.as_array().ok()?.first()?.clone();
+            Some((name, value))
+        })
+        .collect()
 }
 
 /// Names listed by `exception` rules: a set of arrays of rule names.

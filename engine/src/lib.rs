@@ -9,6 +9,7 @@ pub mod limits;
 pub mod policy;
 pub mod report;
 pub mod run;
+pub mod sigstore;
 pub mod static_checks;
 pub mod terraform;
 pub mod verify;

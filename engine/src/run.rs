@@ -68,7 +68,7 @@ pub fn check_targets(
                 .iter()
                 .map(|d| InputKind::of(file.format, &d.value))
         };
-        (!modules.is_empty() && is_terraform_source(file))
+        (!modules.is_empty() && (is_terraform_source(file) || is_plan(file)))
             || (!sets.is_empty() && kinds().any(|k| k == Some(InputKind::Kubernetes)))
     };
     let checked: Vec<(Checked, Option<InputFile>)> = targets
@@ -97,6 +97,14 @@ pub fn check_targets(
                 check::check_input(policies, &modules, &module.input, &module, &label),
             );
         }
+        for file in kept.iter().filter(|f| is_plan(f)) {
+            for plan in terraform::Plan::all_in(file) {
+                collect(
+                    &mut report,
+                    check::check_input(policies, &modules, &plan.input, &plan, &file.path),
+                );
+            }
+        }
     }
     if !sets.is_empty() {
         let subject = CombinedSubject::new(&kept, |file, index| {
@@ -114,6 +122,14 @@ pub fn check_targets(
 
 fn is_terraform_source(file: &InputFile) -> bool {
     file.format == Format::Hcl2 && file.path.ends_with(".tf")
+}
+
+fn is_plan(file: &InputFile) -> bool {
+    matches!(file.format, Format::Json | Format::Yaml)
+        && file
+            .documents
+            .iter()
+            .any(|d| input::is_terraform_plan(&d.value))
 }
 
 fn collect(report: &mut Report, results: Checked) {

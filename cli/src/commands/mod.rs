@@ -1,3 +1,4 @@
+pub mod blob;
 pub mod parse;
 pub mod policies;
 pub mod test;

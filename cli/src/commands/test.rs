@@ -39,7 +39,7 @@ pub fn run(args: &TestArgs) -> Result<u8> {
     if loaded.bundled {
         namespaces.extend(super::select_bundled(&mut policies, &args.selection)?);
     }
-    policies.prepare()?;
+    policies.prepare_for(&namespaces)?;
     let targets = inputs::targets(&args.paths, &args.input)?;
     let report = run::check_targets(&policies, &namespaces, &targets, &limits, args.combine);
     if args.output.trace {

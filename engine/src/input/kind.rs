@@ -18,6 +18,14 @@ pub enum InputKind {
 }
 
 impl InputKind {
+    pub const ALL: [Self; 5] = [
+        Self::Kubernetes,
+        Self::KubernetesSet,
+        Self::Terraform,
+        Self::Dockerfile,
+        Self::Sbom,
+    ];
+
     pub fn from_name(name: &str) -> Option<Self> {
         Some(match name {
             "kubernetes" => Self::Kubernetes,

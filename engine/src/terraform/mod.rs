@@ -1,6 +1,9 @@
 //! Terraform modules: the `.tf` files of one directory merged into one input, so a
 //! reference such as `bucket = aws_s3_bucket.data.id` resolves to a resource defined in
-//! another file; findings are placed back in the file that defines the field.
+//! another file; findings are placed back in the file that defines the field. Plans are
+//! converted to the same shape ([`plan`]).
+
+pub mod plan;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -141,6 +144,66 @@ impl Subject for Module<'_> {
 
     fn ignored(&self, path: &[PathSegment], id: &str) -> Option<String> {
         let (document, translated) = self.origin(path)?;
+        document.ignored(&translated, id)
+    }
+}
+
+/// A `terraform show -json` plan converted to the module shape, placing findings back in
+/// the plan file.
+pub struct Plan<'a> {
+    pub input: Value,
+    file: &'a InputFile,
+    index: usize,
+    origins: Vec<(Vec<PathSegment>, Vec<PathSegment>)>,
+}
+
+impl<'a> Plan<'a> {
+    /// The plans among the documents of a file.
+    pub fn all_in(file: &'a InputFile) -> Vec<Plan<'a>> {
+        file.documents
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| crate::input::is_terraform_plan(&d.value))
+            .map(|(index, document)| {
+                let converted = plan::convert(&document.value);
+                Plan {
+                    input: converted.input,
+                    file,
+                    index,
+                    origins: converted.origins,
+                }
+            })
+            .collect()
+    }
+
+    fn origin(&self, path: &[PathSegment]) -> (DocumentSubject<'_>, Vec<PathSegment>) {
+        let document = DocumentSubject {
+            file: self.file,
+            index: self.index,
+        };
+        let translated = self
+            .origins
+            .iter()
+            .filter(|(converted, _)| path.starts_with(converted))
+            .max_by_key(|(converted, _)| converted.len())
+            .map(|(converted, original)| {
+                let mut translated = original.clone();
+                translated.extend_from_slice(&path[converted.len()..]);
+                translated
+            })
+            .unwrap_or_default();
+        (document, translated)
+    }
+}
+
+impl Subject for Plan<'_> {
+    fn locate(&self, path: &[PathSegment]) -> Location {
+        let (document, translated) = self.origin(path);
+        document.locate(&translated)
+    }
+
+    fn ignored(&self, path: &[PathSegment], id: &str) -> Option<String> {
+        let (document, translated) = self.origin(path);
         document.ignored(&translated, id)
     }
 }

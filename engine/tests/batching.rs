@@ -1,0 +1,94 @@
+//! Evaluating all namespaces that apply to a document in one generated rule must report
+//! exactly what evaluating them one at a time reports.
+
+use std::path::Path;
+
+use tollgate_engine::input::{self, Format};
+use tollgate_engine::limits::Limits;
+use tollgate_engine::policy::{PolicyFile, PolicyOptions, PolicySet};
+use tollgate_engine::run::{self, Target};
+
+fn bundled() -> PolicySet {
+    let files = tollgate_policies::POLICIES
+        .iter()
+        .map(|(path, source)| PolicyFile {
+            path: format!("bundled/{path}"),
+            source: (*source).to_string(),
+        })
+        .collect();
+    PolicySet::from_sources(files, &PolicyOptions::default()).expect("bundled policies compile")
+}
+
+fn targets(dir: &str) -> Vec<Target> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(dir);
+    let mut paths = Vec::new();
+    tollgate_engine::policy::collect(&root, &mut |p| Format::detect(p).is_some(), &mut paths)
+        .expect("fixtures readable");
+    paths
+        .into_iter()
+        .map(|path| Target {
+            format: Format::detect(&path).expect("known format"),
+            path: path.display().to_string(),
+        })
+        .collect()
+}
+
+#[test]
+fn grouped_evaluation_reports_what_per_namespace_evaluation_reports() {
+    for dir in ["testdata/bundled/insecure", "testdata/bundled/hardened"] {
+        let targets = targets(dir);
+        assert!(targets.len() >= 3, "{dir}: fixtures found");
+
+        let mut one_at_a_time = bundled();
+        let namespaces = one_at_a_time.namespaces.clone();
+        one_at_a_time.prepare().expect("prepare");
+        let expected = run::check_targets(
+            &one_at_a_time,
+            &namespaces,
+            &targets,
+            &Limits::default(),
+            false,
+        );
+
+        let mut grouped = bundled();
+        grouped.prepare_for(&namespaces).expect("prepare groups");
+        let actual = run::check_targets(&grouped, &namespaces, &targets, &Limits::default(), false);
+
+        assert!(expected.errors.is_empty(), "{:?}", expected.errors);
+        assert_eq!(actual.results, expected.results, "{dir}");
+        let findings: usize = actual
+            .results
+            .iter()
+            .map(|r| r.failures.len() + r.warnings.len())
+            .sum();
+        if dir.ends_with("insecure") {
+            assert!(findings > 50, "{dir}: only {findings} findings");
+        }
+    }
+}
+
+#[test]
+fn a_file_of_several_kinds_is_grouped_per_document_kind() {
+    let mut policies = bundled();
+    let namespaces = policies.namespaces.clone();
+    policies.prepare_for(&namespaces).expect("prepare groups");
+    let file = input::parse(
+        "mixed.yaml",
+        b"apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec:\n  containers: [{name: c, image: nginx, securityContext: {privileged: true}}]\n---\nplain: value\n".to_vec(),
+        Format::Yaml,
+        &Limits::default(),
+    )
+    .expect("parses");
+    let results =
+        tollgate_engine::check::check_file(&policies, &namespaces, &file).expect("checks");
+    let privileged = results
+        .iter()
+        .find(|r| r.namespace == "tollgate.k8s.pss.baseline.privileged")
+        .expect("the privileged policy ran on the Pod");
+    assert_eq!(privileged.failures.len(), 1);
+    assert!(
+        privileged.failures[0].message.contains("Pod a/p"),
+        "{}",
+        privileged.failures[0].message
+    );
+}
