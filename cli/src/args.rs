@@ -125,6 +125,10 @@ pub struct WebhookManifestsArgs {
     /// Seconds the API server waits for an answer (1 to 30)
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i32).range(1..=30))]
     pub timeout_seconds: i32,
+    /// Call the webhook at this https URL instead of through its Service (a webhook
+    /// outside the cluster, e.g. https://127.0.0.1:8443/validate)
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]

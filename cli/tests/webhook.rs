@@ -1012,4 +1012,21 @@ fn manifests_refuse_a_file_that_is_not_a_certificate() {
     let run = manifests(dir.path(), &["--replicas", "1"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("at least 2"), "{}", run.stderr);
+    let run = manifests(dir.path(), &["--url", "http://127.0.0.1:8443/validate"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("must start with https://"),
+        "{}",
+        run.stderr
+    );
+    // Outside the cluster: the API server calls the URL, with the same CA bundle.
+    let run = manifests(dir.path(), &["--url", "https://127.0.0.1:8443/validate"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    std::fs::write(dir.path().join("bundle.yaml"), &run.stdout).unwrap();
+    let parsed = common::tollgate_in(dir.path(), &["parse", "bundle.yaml"], None);
+    let documents: Value = serde_json::from_str(&parsed.stdout).unwrap();
+    let client_config = &documents[9]["webhooks"][0]["clientConfig"];
+    assert_eq!(client_config["url"], "https://127.0.0.1:8443/validate");
+    assert!(client_config.get("service").is_none());
+    assert!(client_config["caBundle"].is_string());
 }

@@ -36,6 +36,9 @@ pub struct ManifestOptions {
     /// `Fail` (secure: nothing is admitted unchecked) or `Ignore` (available).
     pub failure_policy: String,
     pub timeout_seconds: i32,
+    /// An `https://` URL the API server calls instead of the Service (a webhook run
+    /// outside the cluster).
+    pub url: Option<String>,
     /// PEM of the CA that signed the serving certificate (the certificate itself when
     /// self-signed): the API server trusts the webhook through it.
     pub ca_pem: Vec<u8>,
@@ -62,6 +65,13 @@ impl ManifestOptions {
 
 /// Every object of the bundle as a multi-document YAML stream, with guidance comments.
 pub fn render(options: &ManifestOptions) -> Result<String, String> {
+    if let Some(url) = &options.url
+        && !url.starts_with("https://")
+    {
+        return Err(format!(
+            "--url {url:?} must start with https:// (the API server calls webhooks over TLS only)"
+        ));
+    }
     if options.replicas < 2 {
         return Err("--replicas must be at least 2, so the webhook survives a disruption".into());
     }
@@ -116,6 +126,13 @@ fn objects(options: &ManifestOptions) -> Result<Vec<Value>, String> {
     );
     let probe = |path: &str| json!({"httpGet": {"path": path, "port": PORT, "scheme": "HTTPS"}, "periodSeconds": 10});
     let ca_bundle = base64::engine::general_purpose::STANDARD.encode(&options.ca_pem);
+    let client_config = match &options.url {
+        Some(url) => json!({"url": url, "caBundle": ca_bundle}),
+        None => json!({
+            "service": {"namespace": namespace, "name": NAME, "path": "/validate", "port": 443},
+            "caBundle": ca_bundle
+        }),
+    };
     Ok(vec![
         typed::<Namespace>(json!({
             "apiVersion": "v1", "kind": "Namespace",
@@ -248,10 +265,7 @@ fn objects(options: &ManifestOptions) -> Result<Vec<Value>, String> {
                 "failurePolicy": options.failure_policy,
                 "timeoutSeconds": options.timeout_seconds,
                 "matchPolicy": "Equivalent",
-                "clientConfig": {
-                    "service": {"namespace": namespace, "name": NAME, "path": "/validate", "port": 443},
-                    "caBundle": ca_bundle
-                },
+                "clientConfig": client_config,
                 "namespaceSelector": {"matchExpressions": [{
                     "key": "kubernetes.io/metadata.name",
                     "operator": "NotIn",

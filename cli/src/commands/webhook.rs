@@ -93,6 +93,7 @@ fn print_manifests(args: &WebhookManifestsArgs) -> Result<u8> {
         replicas: args.replicas,
         failure_policy: args.failure_policy.clone(),
         timeout_seconds: args.timeout_seconds,
+        url: args.url.clone(),
         ca_pem: ManifestOptions::read_ca(&args.cert, args.ca.as_deref())
             .map_err(anyhow::Error::msg)?,
     };
