@@ -19,7 +19,7 @@ use crate::selector;
 
 /// Policies loaded and selected for a configuration, before admission-specific filtering.
 pub struct LoadedPolicies {
-    /// Prepared for evaluation.
+    /// Loaded, not yet prepared: [`AdmissionPolicies::new`] prepares the group it runs.
     pub policies: PolicySet,
     /// The namespaces to run (bundled selection and user namespaces).
     pub namespaces: Vec<Namespace>,
@@ -172,8 +172,12 @@ impl AdmissionPolicies {
             });
             namespaces.push(namespace);
         }
+        // One generated rule reads every admission policy, so a request is evaluated once,
+        // not once per policy (when every policy matches it, as is usual).
+        let mut set = loaded.policies;
+        set.prepare_for(&namespaces).map_err(|e| e.to_string())?;
         Ok(Self {
-            set: loaded.policies,
+            set,
             namespaces,
             rules,
             not_at_admission,
@@ -301,7 +305,7 @@ warn contains msg if {
     }
 
     fn policies(rules: Vec<RuleConfig>) -> AdmissionPolicies {
-        let mut set = PolicySet::from_sources(
+        let set = PolicySet::from_sources(
             vec![PolicyFile {
                 path: "main.rego".into(),
                 source: POLICY.into(),
@@ -309,7 +313,6 @@ warn contains msg if {
             &PolicyOptions::default(),
         )
         .unwrap();
-        set.prepare().unwrap();
         let namespaces = set.select(&["main".into()], false).unwrap();
         AdmissionPolicies::new(
             LoadedPolicies {

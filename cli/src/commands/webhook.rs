@@ -79,7 +79,6 @@ fn load(config: &PoliciesConfig, limits: Limits) -> Result<LoadedPolicies, Strin
             super::select_bundled(&mut policies, &bundled_args).map_err(|e| format!("{e:#}"))?,
         );
     }
-    policies.prepare().map_err(|e| e.to_string())?;
     Ok(LoadedPolicies {
         policies,
         namespaces,
