@@ -1,5 +1,5 @@
 //! Command-line arguments: conftest's flags for `test`, `verify` and `parse`, plus the
-//! limits that bound hostile input.
+//! limits that bound hostile input, and `sbom`.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -26,6 +26,16 @@ pub enum Command {
     Policies(PoliciesArgs),
     /// Kubernetes admission webhook: serve it, or print its deploy manifests
     Webhook(WebhookArgs),
+    /// Verify container image signatures and attestations (cosign-compatible)
+    Image(ImageArgs),
+    /// Sign a container image or a blob with a cosign key
+    Sign(SignArgs),
+    /// Attest a predicate about a container image with a cosign key (in-toto in DSSE)
+    Attest(AttestArgs),
+    /// Create a cosign key pair: PREFIX.key (encrypted with the password) and PREFIX.pub
+    GenerateKeyPair(GenerateKeyPairArgs),
+    /// Check SBOMs (SPDX, CycloneDX): validate, bind to an artifact, run SBOM policies
+    Sbom(SbomArgs),
     /// Verify Sigstore signatures over files (cosign verify-blob), fully offline
     Blob(BlobArgs),
 }
@@ -132,6 +142,192 @@ pub struct WebhookManifestsArgs {
 }
 
 #[derive(Debug, Args, Clone)]
+pub struct ImageArgs {
+    #[command(subcommand)]
+    pub command: ImageCommand,
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum ImageCommand {
+    /// Verify an image's cosign signatures: with a key, or keyless by identity and issuer
+    Verify(ImageVerifyArgs),
+    /// Verify an image's attestations of a predicate type, and check them with Rego
+    VerifyAttestation(VerifyAttestationArgs),
+}
+
+/// How to reach registries.
+#[derive(Debug, Args, Clone)]
+pub struct RegistryArgs {
+    /// Talk plain HTTP to the image's registry (for local test registries only)
+    #[arg(long)]
+    pub allow_insecure_registry: bool,
+    /// PEM file of extra root certificates for registries with a private CA
+    #[arg(long, value_name = "FILE")]
+    pub registry_cacert: Option<PathBuf>,
+    /// User name for the registry (default: docker's config.json, else anonymous)
+    #[arg(long, value_name = "NAME", requires = "registry_password")]
+    pub registry_username: Option<String>,
+    /// Password for --registry-username
+    #[arg(
+        long,
+        value_name = "PASSWORD",
+        env = "TOLLGATE_REGISTRY_PASSWORD",
+        hide_env_values = true
+    )]
+    pub registry_password: Option<String>,
+    /// Longest wait for one registry request, e.g. 10s
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub registry_timeout: Duration,
+    /// Retries of a registry request after a transient failure (with backoff)
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub registry_retries: u32,
+}
+
+/// Who must have signed: a key, or a keyless identity.
+#[derive(Debug, Args, Clone)]
+pub struct SignerArgs {
+    /// The cosign public key (PEM) the signature must verify with
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// Keyless: the identity (e-mail, URI) in the signing certificate
+    #[arg(long, value_name = "IDENTITY", conflicts_with = "key")]
+    pub certificate_identity: Option<String>,
+    /// Keyless: a regular expression searched in the certificate identity (as cosign's;
+    /// anchor it with ^...$)
+    #[arg(long, value_name = "REGEX", conflicts_with_all = ["key", "certificate_identity"])]
+    pub certificate_identity_regexp: Option<String>,
+    /// Keyless: the OIDC issuer in the signing certificate
+    #[arg(long, value_name = "URL", conflicts_with = "key")]
+    pub certificate_oidc_issuer: Option<String>,
+    /// Keyless: a regular expression searched in the OIDC issuer (anchor it with ^...$)
+    #[arg(long, value_name = "REGEX", conflicts_with_all = ["key", "certificate_oidc_issuer"])]
+    pub certificate_oidc_issuer_regexp: Option<String>,
+    /// Keyless: Sigstore trusted_root.json (default: the public-good instance's)
+    #[arg(long, value_name = "FILE", conflicts_with = "key")]
+    pub trusted_root: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ImageVerifyArgs {
+    /// The image: registry/name:tag or registry/name@sha256:...
+    #[arg(value_name = "IMAGE")]
+    pub image: String,
+    #[command(flatten)]
+    pub signer: SignerArgs,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+    /// Output format: stdout or json
+    #[arg(short, long = "output", value_name = "FORMAT", default_value = "stdout", value_parser = ["stdout", "json"])]
+    pub output: String,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct VerifyAttestationArgs {
+    /// The image: registry/name:tag or registry/name@sha256:...
+    #[arg(value_name = "IMAGE")]
+    pub image: String,
+    /// Predicate type: slsaprovenance, slsaprovenance1, spdxjson, cyclonedx, vuln,
+    /// openvex, custom, or a URI
+    #[arg(long = "type", value_name = "TYPE")]
+    pub predicate_type: String,
+    #[command(flatten)]
+    pub signer: SignerArgs,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+    /// Rego policies to evaluate over each verified predicate (repeatable)
+    #[arg(short, long = "policy", value_name = "PATH")]
+    pub policy: Vec<PathBuf>,
+    /// YAML or JSON data files or directories for the policies, under `data`
+    #[arg(short, long = "data", value_name = "PATH", requires = "policy")]
+    pub data: Vec<PathBuf>,
+    /// Namespaces (Rego packages) to evaluate; globs allowed (repeatable)
+    #[arg(short, long = "namespace", value_name = "NAME", default_value = "main")]
+    pub namespace: Vec<String>,
+    /// Evaluate every namespace of the policies
+    #[arg(long)]
+    pub all_namespaces: bool,
+    /// Exit 1 on policy warnings and 2 on failures
+    #[arg(long)]
+    pub fail_on_warn: bool,
+    /// Output format, optionally to a file: stdout or json without --policy; with it,
+    /// every format of `test` (e.g. -o json=out.json)
+    #[arg(
+        short,
+        long = "output",
+        value_name = "FORMAT[=FILE]",
+        default_value = "stdout"
+    )]
+    pub output: Vec<String>,
+}
+
+/// The private key and its password.
+#[derive(Debug, Args, Clone)]
+pub struct PrivateKeyArgs {
+    /// The cosign private key (encrypted PEM, as from generate-key-pair)
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// File holding the key's password (default: the COSIGN_PASSWORD variable)
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SignArgs {
+    /// The image to sign: registry/name:tag or registry/name@sha256:...
+    #[arg(
+        value_name = "IMAGE",
+        required_unless_present = "blob",
+        conflicts_with = "blob"
+    )]
+    pub image: Option<String>,
+    /// Sign this file instead of an image (cosign sign-blob)
+    #[arg(long, value_name = "FILE")]
+    pub blob: Option<PathBuf>,
+    /// Where to write the blob's base64 signature (default: standard output)
+    #[arg(long, value_name = "FILE", requires = "blob")]
+    pub output_signature: Option<PathBuf>,
+    /// Extra claims in the signed payload's `optional` section (KEY=VALUE, repeatable)
+    #[arg(
+        short = 'a',
+        long = "annotation",
+        value_name = "KEY=VALUE",
+        conflicts_with = "blob"
+    )]
+    pub annotations: Vec<String>,
+    #[command(flatten)]
+    pub key: PrivateKeyArgs,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct AttestArgs {
+    /// The image the predicate is about
+    #[arg(value_name = "IMAGE")]
+    pub image: String,
+    /// The predicate: a JSON file
+    #[arg(long, value_name = "FILE")]
+    pub predicate: PathBuf,
+    /// Predicate type: slsaprovenance, spdxjson, cyclonedx, ... or a URI
+    #[arg(long = "type", value_name = "TYPE", default_value = "custom")]
+    pub predicate_type: String,
+    #[command(flatten)]
+    pub key: PrivateKeyArgs,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GenerateKeyPairArgs {
+    /// Write PREFIX.key and PREFIX.pub
+    #[arg(long, value_name = "PREFIX", default_value = "cosign")]
+    pub output_key_prefix: PathBuf,
+    /// File holding the password (default: the COSIGN_PASSWORD variable)
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
 pub struct PoliciesArgs {
     #[command(subcommand)]
     pub command: PoliciesCommand,
@@ -150,6 +346,113 @@ pub enum PoliciesCommand {
         /// The policy id, e.g. k8s.pss.baseline.privileged
         id: String,
     },
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SbomArgs {
+    #[command(subcommand)]
+    pub command: SbomCommand,
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum SbomCommand {
+    /// Validate SBOMs, check that they describe the subject, and run the bundled SBOM
+    /// policies and your own over their normalised shape
+    Check(Box<SbomCheckArgs>),
+    /// Print SBOMs in the normalised shape that SBOM policies see
+    Normalize(SbomNormalizeArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SbomCheckArgs {
+    /// SBOM files (SPDX JSON, YAML or tag-value; CycloneDX JSON) or directories of them;
+    /// `-` reads standard input
+    #[arg(required = true, value_name = "FILE")]
+    pub paths: Vec<String>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Output format, optionally to a file: stdout, json, tap, table, junit, github, sarif
+    /// (repeatable, e.g. -o json=out.json -o sarif=out.sarif)
+    #[arg(
+        short,
+        long = "output",
+        value_name = "FORMAT[=FILE]",
+        default_value = "stdout"
+    )]
+    pub output: Vec<String>,
+    /// Disable colour in the stdout format
+    #[arg(long)]
+    pub no_color: bool,
+    /// Print nothing unless the exit code is non-zero
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Show only the test file and name in JUnit test case names
+    #[arg(long)]
+    pub junit_hide_message: bool,
+    /// Namespaces (Rego packages) of your own policies to evaluate; globs allowed
+    #[arg(short, long = "namespace", value_name = "NAME", default_value = "main")]
+    pub namespace: Vec<String>,
+    /// Evaluate every namespace of your own policies
+    #[arg(long)]
+    pub all_namespaces: bool,
+    /// The artifact the SBOM must describe (its sha256 is computed)
+    #[arg(long, value_name = "FILE", conflicts_with = "subject_digest")]
+    pub subject: Option<PathBuf>,
+    /// The sha256 of the artifact the SBOM must describe
+    #[arg(long, value_name = "sha256:HEX")]
+    pub subject_digest: Option<String>,
+    /// Report findings of these policy ids or validation codes (SBOM001...) as exceptions
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub skip: Vec<String>,
+    /// Run only these bundled policy ids (validation always runs)
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Exit 1 on warnings and 2 on failures
+    #[arg(long)]
+    pub fail_on_warn: bool,
+    /// Exit 0 even when policies fail (unreadable SBOMs and subject mismatches still fail)
+    #[arg(long)]
+    pub no_fail: bool,
+    /// Hide exceptions in the stdout format
+    #[arg(long)]
+    pub suppress_exceptions: bool,
+    #[command(flatten)]
+    pub limits: SbomLimitArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SbomNormalizeArgs {
+    /// SBOM files; `-` reads standard input
+    #[arg(required = true, value_name = "FILE")]
+    pub paths: Vec<String>,
+    #[command(flatten)]
+    pub limits: SbomLimitArgs,
+}
+
+/// Bounds on SBOM input.
+#[derive(Debug, Args, Clone)]
+pub struct SbomLimitArgs {
+    /// Largest SBOM file in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
+    pub max_file_size: u64,
+    /// Deepest nesting of objects and arrays
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
+    pub max_depth: usize,
+    /// Most values in one file
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_nodes)]
+    pub max_nodes: usize,
+}
+
+impl SbomLimitArgs {
+    pub fn limits(&self, eval_timeout: Duration) -> Limits {
+        Limits {
+            max_file_bytes: self.max_file_size,
+            max_depth: self.max_depth,
+            max_nodes: self.max_nodes,
+            eval_timeout,
+            ..Limits::default()
+        }
+    }
 }
 
 #[derive(Debug, Args, Clone)]

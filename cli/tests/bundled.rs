@@ -362,3 +362,33 @@ fn terraform_plans_are_checked_like_their_source() {
     assert_eq!(hardened.code, 0, "{}{}", hardened.stdout, hardened.stderr);
     assert!(!hardened.stdout.contains("from-the-vault-7f3a"));
 }
+
+#[test]
+fn sbom_files_are_checked_by_content_in_test() {
+    let run = tollgate(&[
+        "test",
+        "-o",
+        "json",
+        "testdata/sbom/denied.spdx.json",
+        "testdata/sbom/clean.cdx.json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let (reported, _) = fired(&run.stdout);
+    assert_eq!(
+        reported,
+        BTreeSet::from([
+            "sbom.license-denied".to_string(),
+            "sbom.license-unknown".to_string()
+        ])
+    );
+    let results: Value = serde_json::from_str(&run.stdout).expect("JSON output");
+    let denied = results
+        .as_array()
+        .expect("an array")
+        .iter()
+        .flat_map(|r| r["failures"].as_array().cloned().unwrap_or_default())
+        .next()
+        .expect("one failure");
+    assert_eq!(denied["location"]["file"], "testdata/sbom/denied.spdx.json");
+    assert_eq!(denied["location"]["line"], 57, "{denied}");
+}

@@ -129,24 +129,50 @@ pub fn check_file(
             }
         };
         let applicable = &applicable_by_kind[position].1;
-        if applicable.is_empty() {
-            continue;
-        }
-        engine.set_input(to_rego(&document.value));
-        let subject = DocumentSubject { file, index };
-        evaluate(
-            &mut engine,
-            policies,
-            namespaces,
-            applicable,
-            &subject,
-            &mut results,
-        )
-        .map_err(|message| FileError {
+        // SBOM policies read the normalised shape; every other policy the document itself.
+        let (normalised, raw): (Vec<usize>, Vec<usize>) = applicable
+            .iter()
+            .partition(|&&i| namespaces[i].input == Some(InputKind::Sbom));
+        let failed = |message| FileError {
             file: file.path.clone(),
             position: None,
             message,
-        })?;
+        };
+        if !raw.is_empty() {
+            engine.set_input(to_rego(&document.value));
+            let subject = DocumentSubject { file, index };
+            evaluate(
+                &mut engine,
+                policies,
+                namespaces,
+                &raw,
+                &subject,
+                &mut results,
+            )
+            .map_err(failed)?;
+        }
+        if !normalised.is_empty() {
+            let sbom = crate::sbom::normalize(&document.value).map_err(|e| FileError {
+                file: file.path.clone(),
+                position: Some(file.locate(index, &e.path)),
+                message: e.message,
+            })?;
+            engine.set_input(to_rego(&sbom.value));
+            let subject = crate::sbom::check::InputFileSubject {
+                file,
+                index,
+                normalized: &sbom,
+            };
+            evaluate(
+                &mut engine,
+                policies,
+                namespaces,
+                &normalised,
+                &subject,
+                &mut results,
+            )
+            .map_err(failed)?;
+        }
     }
     Ok(results
         .into_iter()

@@ -3,12 +3,15 @@
 
 pub mod annotations;
 pub mod check;
+pub mod cosign;
 pub mod ignores;
 pub mod input;
 pub mod limits;
+pub mod oci;
 pub mod policy;
 pub mod report;
 pub mod run;
+pub mod sbom;
 pub mod sigstore;
 pub mod static_checks;
 pub mod terraform;

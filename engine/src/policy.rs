@@ -347,9 +347,9 @@ fn evaluation_groups(selected: &[Namespace]) -> Vec<Vec<&Namespace>> {
                 .filter(|n| n.applies_to_document(kind))
                 .collect()
         });
+    // Aggregate kinds, and SBOM policies (which read the normalised shape), run apart.
     let aggregate = InputKind::ALL
         .into_iter()
-        .filter(|kind| kind.is_aggregate())
         .map(|kind| with_rules().filter(|n| n.input == Some(kind)).collect());
     for group in per_document
         .chain(aggregate)
