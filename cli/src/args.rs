@@ -25,6 +25,8 @@ pub enum Command {
     Parse(ParseArgs),
     /// List and describe the bundled policies
     Policies(PoliciesArgs),
+    /// Kubernetes admission webhook: serve it, or print its deploy manifests
+    Webhook(WebhookArgs),
     /// Verify container image signatures and attestations (cosign-compatible)
     Image(ImageArgs),
     /// Sign a container image or a blob with a cosign key
@@ -91,6 +93,53 @@ pub struct BlobVerifyArgs {
     /// Largest bundle or trusted root file in bytes
     #[arg(long, value_name = "BYTES", default_value_t = 8 * 1024 * 1024)]
     pub max_bundle_size: u64,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct WebhookArgs {
+    #[command(subcommand)]
+    pub command: WebhookCommand,
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum WebhookCommand {
+    /// Serve AdmissionReview requests over HTTPS until SIGTERM
+    Serve {
+        /// The webhook configuration file (YAML)
+        #[arg(short = 'c', long, value_name = "FILE")]
+        config: PathBuf,
+    },
+    /// Print the manifests that deploy the webhook (Namespace to ValidatingWebhookConfiguration)
+    Manifests(WebhookManifestsArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct WebhookManifestsArgs {
+    /// The serving certificate (PEM); its CA goes into the caBundle
+    #[arg(long, value_name = "FILE")]
+    pub cert: PathBuf,
+    /// CA certificate (PEM) that signed --cert, when it is not self-signed
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+    /// Namespace the webhook runs in
+    #[arg(long, default_value = "tollgate-system")]
+    pub namespace: String,
+    /// Container image of tollgate (pin it by digest in production)
+    #[arg(long, default_value = "ghcr.io/tollgate-dev/tollgate:0.1.0")]
+    pub image: String,
+    /// Replicas of the webhook (at least 2, so one can be disrupted)
+    #[arg(long, default_value_t = 2)]
+    pub replicas: i32,
+    /// What the API server does when the webhook cannot answer: Fail or Ignore
+    #[arg(long, default_value = "Fail", value_parser = ["Fail", "Ignore"])]
+    pub failure_policy: String,
+    /// Seconds the API server waits for an answer (1 to 30)
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i32).range(1..=30))]
+    pub timeout_seconds: i32,
+    /// Call the webhook at this https URL instead of through its Service (a webhook
+    /// outside the cluster, e.g. https://127.0.0.1:8443/validate)
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]

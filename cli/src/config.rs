@@ -22,10 +22,10 @@ pub fn parse_with_config() -> Result<Cli, clap::Error> {
         return Cli::from_arg_matches(&matches);
     };
     // conftest.toml holds policy flags; `parse`, `sbom` (which has subcommands of its own)
-    // and the supply-chain commands take none.
+    // the supply-chain commands and `webhook` (its own YAML configuration) take none.
     if matches!(
         name,
-        "parse" | "blob" | "sbom" | "image" | "sign" | "attest" | "generate-key-pair"
+        "parse" | "blob" | "sbom" | "image" | "sign" | "attest" | "generate-key-pair" | "webhook"
     ) {
         return Cli::from_arg_matches(&matches);
     }

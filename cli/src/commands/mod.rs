@@ -6,6 +6,7 @@ pub mod sbom;
 pub mod sign;
 pub mod test;
 pub mod verify;
+pub mod webhook;
 
 use std::path::PathBuf;
 
