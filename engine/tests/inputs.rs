@@ -422,8 +422,8 @@ fn billion_laughs() -> String {
 }
 
 #[test]
-fn yaml_alias_bomb_is_rejected_quickly() {
-    let started = Instant::now();
+fn yaml_alias_bomb_is_rejected_at_the_node_limit() {
+    // Its time and memory are measured by bench/hostile/run.sh, not asserted here.
     let error = fail(Format::Yaml, billion_laughs().as_bytes());
     assert_limit(&error, "--max-nodes");
     assert_eq!(
@@ -431,11 +431,6 @@ fn yaml_alias_bomb_is_rejected_quickly() {
         "number of values (after YAML alias expansion) exceeds the limit of 1000000 (raise it with --max-nodes)"
     );
     assert!(error.position.is_some());
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        started.elapsed()
-    );
 }
 
 #[test]
