@@ -376,7 +376,15 @@ fn eval_batch(
     limits: &Limits,
 ) -> Result<RegoValue, String> {
     engine.eval_rule(rule.to_string()).map_err(|e| {
-        if e.downcast_ref::<regorus::LimitError>().is_some() {
+        // regorus passes the limit error up as is from a rule, but as text from inside a
+        // comprehension (where every generated batch rule reads its rules).
+        let time_limit = e.chain().any(|cause| {
+            matches!(
+                cause.downcast_ref::<regorus::LimitError>(),
+                Some(regorus::LimitError::TimeLimitExceeded { .. })
+            )
+        }) || e.to_string().contains("execution exceeded time limit");
+        if time_limit {
             format!(
                 "evaluating {packages} exceeded the time limit of {:?} (raise it with --eval-timeout)",
                 limits.eval_timeout
