@@ -97,6 +97,9 @@ pub struct Namespace {
     pub annotations: Option<Annotations>,
     /// The kind of input the package applies to (`custom.input`); `None` means every input.
     pub input: Option<InputKind>,
+    /// For `kubernetes` packages, the object kinds they can report on (`custom.kinds`):
+    /// an object of another kind is not evaluated and passes. `None` means every kind.
+    pub kinds: Option<BTreeSet<String>>,
     /// The generated rule that reads every check rule of this namespace in one
     /// evaluation, so that helper rules they share are evaluated once per document.
     pub(crate) batch_rule: Option<String>,
@@ -108,6 +111,16 @@ impl Namespace {
         match self.input {
             None => true,
             Some(wanted) => !wanted.is_aggregate() && Some(wanted) == kind,
+        }
+    }
+
+    /// Whether this namespace is evaluated on a Kubernetes object of `object_kind` (its
+    /// `kind`, `None` for a kind no namespace lists). Namespaces with `exception` rules
+    /// always are, as those report without any finding.
+    pub fn judges(&self, object_kind: Option<&str>) -> bool {
+        match &self.kinds {
+            Some(kinds) if !self.has_exceptions => object_kind.is_some_and(|k| kinds.contains(k)),
+            _ => true,
         }
     }
 
@@ -341,18 +354,34 @@ impl PolicySet {
 pub(crate) const GENERATED_PREFIX: &str = "<tollgate>";
 
 /// The sets of namespaces a run evaluates together: those that apply to a document of
-/// each kind, those of each aggregate kind, and all of them (`--combine`). Only groups of
-/// two or more namespaces with rules gain from a rule of their own.
+/// each kind (for Kubernetes, of each object kind that namespaces list), those of each
+/// aggregate kind, and all of them (`--combine`). Only groups of two or more namespaces
+/// with rules gain from a rule of their own.
 fn evaluation_groups(selected: &[Namespace]) -> Vec<Vec<&Namespace>> {
     let with_rules = || selected.iter().filter(|n| !n.rules.is_empty());
     let mut groups: Vec<Vec<&Namespace>> = Vec::new();
-    let per_document = std::iter::once(None)
-        .chain(InputKind::ALL.map(Some))
-        .map(|kind| {
-            with_rules()
-                .filter(|n| n.applies_to_document(kind))
-                .collect()
-        });
+    let object_kinds: BTreeSet<&str> = selected
+        .iter()
+        .filter_map(|n| n.kinds.as_ref())
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    let document_kinds =
+        std::iter::once((None, None)).chain(InputKind::ALL.into_iter().flat_map(|kind| {
+            let objects: Vec<Option<&str>> = if kind == InputKind::Kubernetes {
+                std::iter::once(None)
+                    .chain(object_kinds.iter().copied().map(Some))
+                    .collect()
+            } else {
+                vec![None]
+            };
+            objects.into_iter().map(move |object| (Some(kind), object))
+        }));
+    let per_document = document_kinds.map(|(kind, object)| {
+        with_rules()
+            .filter(|n| n.applies_to_document(kind) && n.judges(object))
+            .collect()
+    });
     // Aggregate kinds, and SBOM policies (which read the normalised shape), run apart.
     let aggregate = InputKind::ALL
         .into_iter()
@@ -578,6 +607,14 @@ fn discover(
                     ),
                 });
             }
+            if let Some(kinds) = found.custom.get("kinds") {
+                let kinds =
+                    object_kinds(kinds, namespace.input).map_err(|message| PolicyError::Read {
+                        path: package.source_file.clone(),
+                        message,
+                    })?;
+                namespace.kinds = Some(kinds);
+            }
             namespace.annotations = Some(found.clone());
         }
         for rule in &module.policy {
@@ -607,6 +644,22 @@ fn discover(
         }
     }
     Ok(namespaces.into_values().collect())
+}
+
+/// `custom.kinds`: a list of Kubernetes kinds, for a package whose input is `kubernetes`.
+fn object_kinds(value: &Value, input: Option<InputKind>) -> Result<BTreeSet<String>, String> {
+    if input != Some(InputKind::Kubernetes) {
+        return Err("kinds in METADATA needs input: kubernetes".into());
+    }
+    value
+        .as_array()
+        .and_then(|kinds| {
+            kinds
+                .iter()
+                .map(|kind| kind.as_str().map(str::to_string))
+                .collect()
+        })
+        .ok_or_else(|| "kinds in METADATA must be a list of Kubernetes kinds (strings)".into())
 }
 
 fn rule_name(rule: &Rule) -> Option<String> {

@@ -187,3 +187,87 @@ fn a_group_that_runs_out_of_time_names_the_flag() {
     );
     assert!(error.message.contains("data.t.quick"), "{}", error.message);
 }
+
+/// `custom.kinds` lets a Kubernetes object of another kind pass a policy unevaluated, so it
+/// must be true of the Rego: every insecure fixture object, relabelled as each kind some
+/// policy lists (and as a ConfigMap), gets findings only from policies that list its kind.
+#[test]
+fn policies_report_only_on_the_object_kinds_they_list() {
+    let mut policies = bundled();
+    let listed: Vec<_> = policies
+        .namespaces
+        .iter()
+        .filter(|n| n.kinds.is_some())
+        .cloned()
+        .collect();
+    assert!(listed.len() >= 30, "{} policies list kinds", listed.len());
+    let unfiltered: Vec<_> = listed
+        .iter()
+        .map(|n| {
+            let mut all_kinds = n.clone();
+            all_kinds.kinds = None;
+            all_kinds
+        })
+        .collect();
+    policies.prepare_for(&unfiltered).expect("prepare groups");
+    let mut kinds: Vec<String> = listed
+        .iter()
+        .flat_map(|n| n.kinds.clone().unwrap_or_default())
+        .collect();
+    let fixtures = targets("testdata/bundled/insecure/kubernetes");
+    let files: Vec<_> = fixtures
+        .iter()
+        .map(|t| input::load(&t.path, t.format, &Limits::default()).expect("loads"))
+        .collect();
+    // The fixtures' own kinds too, so a kind that no policy lists is tried as well.
+    kinds.extend(files.iter().flat_map(|f| &f.documents).filter_map(|d| {
+        d.value
+            .get("kind")
+            .and_then(|k| k.as_str())
+            .map(str::to_string)
+    }));
+    kinds.push("ConfigMap".into());
+    kinds.sort();
+    kinds.dedup();
+    let (mut checked, mut findings) = (0, 0);
+    for file in &files {
+        for document in &file.documents {
+            for kind in &kinds {
+                let mut object = document.value.clone();
+                object["kind"] = serde_json::Value::String(kind.clone());
+                let relabelled = input::parse(
+                    "relabelled.json",
+                    serde_json::to_vec(&object).expect("serialises"),
+                    Format::Json,
+                    &Limits::default(),
+                )
+                .expect("parses");
+                let results =
+                    tollgate_engine::check::check_file(&policies, &unfiltered, &relabelled)
+                        .expect("checks");
+                for result in results {
+                    let namespace = listed
+                        .iter()
+                        .find(|n| n.name == result.namespace)
+                        .expect("a listed namespace");
+                    let lists_kind = namespace.kinds.as_ref().is_some_and(|k| k.contains(kind));
+                    findings += result.failures.len() + result.warnings.len();
+                    assert!(
+                        lists_kind || result.failures.is_empty() && result.warnings.is_empty(),
+                        "{} reports on a {kind}: {:?}",
+                        namespace.name,
+                        result
+                            .failures
+                            .iter()
+                            .chain(&result.warnings)
+                            .map(|f| &f.message)
+                            .collect::<Vec<_>>()
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 100, "{checked} objects checked");
+    assert!(findings >= 100, "only {findings} findings");
+}
