@@ -24,6 +24,16 @@ pub enum Command {
     Parse(ParseArgs),
     /// List and describe the bundled policies
     Policies(PoliciesArgs),
+    /// Kubernetes admission webhook: serve it, or print its deploy manifests
+    Webhook(WebhookArgs),
+    /// Verify container image signatures and attestations (cosign-compatible)
+    Image(ImageArgs),
+    /// Sign a container image or a blob with a cosign key
+    Sign(SignArgs),
+    /// Attest a predicate about a container image with a cosign key (in-toto in DSSE)
+    Attest(AttestArgs),
+    /// Create a cosign key pair: PREFIX.key (encrypted with the password) and PREFIX.pub
+    GenerateKeyPair(GenerateKeyPairArgs),
     /// Check SBOMs (SPDX, CycloneDX): validate, bind to an artifact, run SBOM policies
     Sbom(SbomArgs),
     /// Verify Sigstore signatures over files (cosign verify-blob), fully offline
@@ -82,6 +92,239 @@ pub struct BlobVerifyArgs {
     /// Largest bundle or trusted root file in bytes
     #[arg(long, value_name = "BYTES", default_value_t = 8 * 1024 * 1024)]
     pub max_bundle_size: u64,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct WebhookArgs {
+    #[command(subcommand)]
+    pub command: WebhookCommand,
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum WebhookCommand {
+    /// Serve AdmissionReview requests over HTTPS until SIGTERM
+    Serve {
+        /// The webhook configuration file (YAML)
+        #[arg(short = 'c', long, value_name = "FILE")]
+        config: PathBuf,
+    },
+    /// Print the manifests that deploy the webhook (Namespace to ValidatingWebhookConfiguration)
+    Manifests(WebhookManifestsArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct WebhookManifestsArgs {
+    /// The serving certificate (PEM); its CA goes into the caBundle
+    #[arg(long, value_name = "FILE")]
+    pub cert: PathBuf,
+    /// CA certificate (PEM) that signed --cert, when it is not self-signed
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+    /// Namespace the webhook runs in
+    #[arg(long, default_value = "tollgate-system")]
+    pub namespace: String,
+    /// Container image of tollgate (pin it by digest in production)
+    #[arg(long, default_value = "ghcr.io/tollgate-dev/tollgate:0.1.0")]
+    pub image: String,
+    /// Replicas of the webhook (at least 2, so one can be disrupted)
+    #[arg(long, default_value_t = 2)]
+    pub replicas: i32,
+    /// What the API server does when the webhook cannot answer: Fail or Ignore
+    #[arg(long, default_value = "Fail", value_parser = ["Fail", "Ignore"])]
+    pub failure_policy: String,
+    /// Seconds the API server waits for an answer (1 to 30)
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i32).range(1..=30))]
+    pub timeout_seconds: i32,
+    /// Call the webhook at this https URL instead of through its Service (a webhook
+    /// outside the cluster, e.g. https://127.0.0.1:8443/validate)
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ImageArgs {
+    #[command(subcommand)]
+    pub command: ImageCommand,
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum ImageCommand {
+    /// Verify an image's cosign signatures: with a key, or keyless by identity and issuer
+    Verify(ImageVerifyArgs),
+    /// Verify an image's attestations of a predicate type, and check them with Rego
+    VerifyAttestation(VerifyAttestationArgs),
+}
+
+/// How to reach registries.
+#[derive(Debug, Args, Clone)]
+pub struct RegistryArgs {
+    /// Talk plain HTTP to the image's registry (for local test registries only)
+    #[arg(long)]
+    pub allow_insecure_registry: bool,
+    /// PEM file of extra root certificates for registries with a private CA
+    #[arg(long, value_name = "FILE")]
+    pub registry_cacert: Option<PathBuf>,
+    /// User name for the registry (default: docker's config.json, else anonymous)
+    #[arg(long, value_name = "NAME", requires = "registry_password")]
+    pub registry_username: Option<String>,
+    /// Password for --registry-username
+    #[arg(
+        long,
+        value_name = "PASSWORD",
+        env = "TOLLGATE_REGISTRY_PASSWORD",
+        hide_env_values = true
+    )]
+    pub registry_password: Option<String>,
+    /// Longest wait for one registry request, e.g. 10s
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub registry_timeout: Duration,
+    /// Retries of a registry request after a transient failure (with backoff)
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub registry_retries: u32,
+}
+
+/// Who must have signed: a key, or a keyless identity.
+#[derive(Debug, Args, Clone)]
+pub struct SignerArgs {
+    /// The cosign public key (PEM) the signature must verify with
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// Keyless: the identity (e-mail, URI) in the signing certificate
+    #[arg(long, value_name = "IDENTITY", conflicts_with = "key")]
+    pub certificate_identity: Option<String>,
+    /// Keyless: a regular expression searched in the certificate identity (as cosign's;
+    /// anchor it with ^...$)
+    #[arg(long, value_name = "REGEX", conflicts_with_all = ["key", "certificate_identity"])]
+    pub certificate_identity_regexp: Option<String>,
+    /// Keyless: the OIDC issuer in the signing certificate
+    #[arg(long, value_name = "URL", conflicts_with = "key")]
+    pub certificate_oidc_issuer: Option<String>,
+    /// Keyless: a regular expression searched in the OIDC issuer (anchor it with ^...$)
+    #[arg(long, value_name = "REGEX", conflicts_with_all = ["key", "certificate_oidc_issuer"])]
+    pub certificate_oidc_issuer_regexp: Option<String>,
+    /// Keyless: Sigstore trusted_root.json (default: the public-good instance's)
+    #[arg(long, value_name = "FILE", conflicts_with = "key")]
+    pub trusted_root: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ImageVerifyArgs {
+    /// The image: registry/name:tag or registry/name@sha256:...
+    #[arg(value_name = "IMAGE")]
+    pub image: String,
+    #[command(flatten)]
+    pub signer: SignerArgs,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+    /// Output format: stdout or json
+    #[arg(short, long = "output", value_name = "FORMAT", default_value = "stdout", value_parser = ["stdout", "json"])]
+    pub output: String,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct VerifyAttestationArgs {
+    /// The image: registry/name:tag or registry/name@sha256:...
+    #[arg(value_name = "IMAGE")]
+    pub image: String,
+    /// Predicate type: slsaprovenance, slsaprovenance1, spdxjson, cyclonedx, vuln,
+    /// openvex, custom, or a URI
+    #[arg(long = "type", value_name = "TYPE")]
+    pub predicate_type: String,
+    #[command(flatten)]
+    pub signer: SignerArgs,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+    /// Rego policies to evaluate over each verified predicate (repeatable)
+    #[arg(short, long = "policy", value_name = "PATH")]
+    pub policy: Vec<PathBuf>,
+    /// YAML or JSON data files or directories for the policies, under `data`
+    #[arg(short, long = "data", value_name = "PATH", requires = "policy")]
+    pub data: Vec<PathBuf>,
+    /// Namespaces (Rego packages) to evaluate; globs allowed (repeatable)
+    #[arg(short, long = "namespace", value_name = "NAME", default_value = "main")]
+    pub namespace: Vec<String>,
+    /// Evaluate every namespace of the policies
+    #[arg(long)]
+    pub all_namespaces: bool,
+    /// Exit 1 on policy warnings and 2 on failures
+    #[arg(long)]
+    pub fail_on_warn: bool,
+    /// Output format, optionally to a file: stdout or json without --policy; with it,
+    /// every format of `test` (e.g. -o json=out.json)
+    #[arg(
+        short,
+        long = "output",
+        value_name = "FORMAT[=FILE]",
+        default_value = "stdout"
+    )]
+    pub output: Vec<String>,
+}
+
+/// The private key and its password.
+#[derive(Debug, Args, Clone)]
+pub struct PrivateKeyArgs {
+    /// The cosign private key (encrypted PEM, as from generate-key-pair)
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// File holding the key's password (default: the COSIGN_PASSWORD variable)
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SignArgs {
+    /// The image to sign: registry/name:tag or registry/name@sha256:...
+    #[arg(
+        value_name = "IMAGE",
+        required_unless_present = "blob",
+        conflicts_with = "blob"
+    )]
+    pub image: Option<String>,
+    /// Sign this file instead of an image (cosign sign-blob)
+    #[arg(long, value_name = "FILE")]
+    pub blob: Option<PathBuf>,
+    /// Where to write the blob's base64 signature (default: standard output)
+    #[arg(long, value_name = "FILE", requires = "blob")]
+    pub output_signature: Option<PathBuf>,
+    /// Extra claims in the signed payload's `optional` section (KEY=VALUE, repeatable)
+    #[arg(
+        short = 'a',
+        long = "annotation",
+        value_name = "KEY=VALUE",
+        conflicts_with = "blob"
+    )]
+    pub annotations: Vec<String>,
+    #[command(flatten)]
+    pub key: PrivateKeyArgs,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct AttestArgs {
+    /// The image the predicate is about
+    #[arg(value_name = "IMAGE")]
+    pub image: String,
+    /// The predicate: a JSON file
+    #[arg(long, value_name = "FILE")]
+    pub predicate: PathBuf,
+    /// Predicate type: slsaprovenance, spdxjson, cyclonedx, ... or a URI
+    #[arg(long = "type", value_name = "TYPE", default_value = "custom")]
+    pub predicate_type: String,
+    #[command(flatten)]
+    pub key: PrivateKeyArgs,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GenerateKeyPairArgs {
+    /// Write PREFIX.key and PREFIX.pub
+    #[arg(long, value_name = "PREFIX", default_value = "cosign")]
+    pub output_key_prefix: PathBuf,
+    /// File holding the password (default: the COSIGN_PASSWORD variable)
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]

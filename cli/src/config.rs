@@ -21,9 +21,12 @@ pub fn parse_with_config() -> Result<Cli, clap::Error> {
     let Some((name, sub)) = matches.subcommand() else {
         return Cli::from_arg_matches(&matches);
     };
-    // `parse` and `blob` take no conftest.toml settings; `sbom` has subcommands of its own
-    // and takes none either.
-    if name == "parse" || name == "blob" || name == "sbom" {
+    // conftest.toml holds policy flags; `parse`, `sbom` (which has subcommands of its own)
+    // the supply-chain commands and `webhook` (its own YAML configuration) take none.
+    if matches!(
+        name,
+        "parse" | "blob" | "sbom" | "image" | "sign" | "attest" | "generate-key-pair" | "webhook"
+    ) {
         return Cli::from_arg_matches(&matches);
     }
     let explicit = sub

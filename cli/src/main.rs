@@ -23,6 +23,11 @@ fn main() -> ExitCode {
         args::Command::Verify(args) => commands::verify::run(&args),
         args::Command::Parse(args) => commands::parse::run(&args),
         args::Command::Policies(args) => commands::policies::run(&args),
+        args::Command::Webhook(args) => commands::webhook::run(&args),
+        args::Command::Image(args) => commands::image::run(&args),
+        args::Command::Sign(args) => commands::sign::sign(&args),
+        args::Command::Attest(args) => commands::sign::attest(&args),
+        args::Command::GenerateKeyPair(args) => commands::sign::generate_key_pair(&args),
         args::Command::Sbom(args) => commands::sbom::run(&args),
         args::Command::Blob(args) => commands::blob::run(&args),
     };

@@ -3,9 +3,11 @@
 
 pub mod annotations;
 pub mod check;
+pub mod cosign;
 pub mod ignores;
 pub mod input;
 pub mod limits;
+pub mod oci;
 pub mod policy;
 pub mod report;
 pub mod run;

@@ -1,9 +1,12 @@
 pub mod blob;
+pub mod image;
 pub mod parse;
 pub mod policies;
 pub mod sbom;
+pub mod sign;
 pub mod test;
 pub mod verify;
+pub mod webhook;
 
 use std::path::PathBuf;
 

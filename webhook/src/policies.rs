@@ -1,0 +1,434 @@
+//! The policies a webhook runs on one admission request: the Rego namespaces that apply to
+//! a single Kubernetes object, each with its enforcement and match from the `rules` of the
+//! configuration, evaluated through the engine's [`check_input`].
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use globset::GlobSet;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use serde_json::Value;
+use tollgate_engine::check::{Subject, check_input};
+use tollgate_engine::input::{InputKind, PathSegment, Position};
+use tollgate_engine::limits::Limits;
+use tollgate_engine::policy::{Namespace, PolicySet};
+use tollgate_engine::report::Location;
+
+use crate::config::{Config, Enforcement, MatchConfig, Operation, PoliciesConfig, globs};
+use crate::selector;
+
+/// Policies loaded and selected for a configuration, before admission-specific filtering.
+pub struct LoadedPolicies {
+    /// Loaded, not yet prepared: [`AdmissionPolicies::new`] prepares the group it runs.
+    pub policies: PolicySet,
+    /// The namespaces to run (bundled selection and user namespaces).
+    pub namespaces: Vec<Namespace>,
+}
+
+/// Loads policies as `tollgate test` does (bundled catalogue, user Rego, data), so the
+/// webhook and the CLI can never disagree on what a policy set is. Given by the binary.
+pub type PolicyLoader =
+    Arc<dyn Fn(&PoliciesConfig, Limits) -> Result<LoadedPolicies, String> + Send + Sync>;
+
+/// What an admission request looks like to rule matching.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestView<'a> {
+    pub operation: Operation,
+    /// Empty for the resource itself.
+    pub subresource: &'a str,
+    pub kind: &'a str,
+    /// `None` for cluster-scoped objects.
+    pub namespace: Option<&'a str>,
+    /// Labels of the object evaluated.
+    pub labels: BTreeMap<String, String>,
+    /// The object already carries a `deletionTimestamp` (a finalizer update or a delete).
+    pub being_deleted: bool,
+}
+
+/// One policy failure or warning, with what it does to the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyFinding {
+    /// The catalogue id, else the rule (`main.deny`).
+    pub id: String,
+    pub message: String,
+    pub enforcement: Enforcement,
+    /// From a `warn` rule: a warning at most, whatever the enforcement.
+    pub warning_rule: bool,
+}
+
+/// The result of evaluating the applicable policies over one object.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Evaluation {
+    pub findings: Vec<PolicyFinding>,
+    /// How many policies (Rego namespaces) ran.
+    pub policies_run: usize,
+}
+
+struct Matcher {
+    operations: Vec<Operation>,
+    kinds: GlobSet,
+    namespaces: GlobSet,
+    excluded_namespaces: GlobSet,
+    label_selector: Option<LabelSelector>,
+    subresources: Vec<String>,
+}
+
+impl Matcher {
+    fn new(config: &MatchConfig) -> Result<Self, String> {
+        Ok(Self {
+            operations: config.operations.clone(),
+            kinds: globs(&config.kinds)?,
+            namespaces: globs(&config.namespaces)?,
+            excluded_namespaces: globs(&config.excluded_namespaces)?,
+            label_selector: config.label_selector.clone(),
+            subresources: config.subresources.clone(),
+        })
+    }
+
+    fn matches(&self, request: &RequestView) -> bool {
+        // An object being deleted is no longer being admitted: only policies that opt into
+        // DELETE see it, so finalizer updates can never wedge a deletion.
+        let operation_ok = if request.being_deleted {
+            self.operations.contains(&Operation::Delete)
+        } else {
+            self.operations.contains(&request.operation)
+        };
+        let namespace = request.namespace.unwrap_or_default();
+        operation_ok
+            && self.subresources.iter().any(|s| s == request.subresource)
+            && self.kinds.is_match(request.kind)
+            && (request.namespace.is_none() && self.namespaces.is_match("*")
+                || request.namespace.is_some() && self.namespaces.is_match(namespace))
+            && !(request.namespace.is_some() && self.excluded_namespaces.is_match(namespace))
+            && self
+                .label_selector
+                .as_ref()
+                .is_none_or(|s| selector::matches(s, &request.labels))
+    }
+}
+
+struct Rule {
+    id: String,
+    enforcement: Enforcement,
+    matcher: Matcher,
+}
+
+/// The compiled policies of one configuration, shared by every request until a reload.
+pub struct AdmissionPolicies {
+    set: PolicySet,
+    namespaces: Vec<Namespace>,
+    rules: Vec<Rule>,
+    /// Ids of selected Kubernetes policies that need a whole set of objects, so cannot
+    /// run on one admission request.
+    pub not_at_admission: Vec<String>,
+}
+
+impl AdmissionPolicies {
+    /// Keeps the namespaces that apply to one Kubernetes object and gives each its rule.
+    pub fn new(loaded: LoadedPolicies, config: &Config) -> Result<Self, String> {
+        let rule_globs = config
+            .rules
+            .iter()
+            .map(|r| {
+                globset::Glob::new(&r.policy)
+                    .map(|g| g.compile_matcher())
+                    .map_err(|e| e.to_string())
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut namespaces = Vec::new();
+        let mut rules = Vec::new();
+        let mut not_at_admission = Vec::new();
+        for namespace in loaded.namespaces {
+            let id = policy_id(&namespace);
+            match namespace.input {
+                None | Some(InputKind::Kubernetes) => {}
+                Some(InputKind::KubernetesSet) => {
+                    not_at_admission.push(id);
+                    continue;
+                }
+                Some(_) => continue,
+            }
+            if namespace.rules.is_empty() {
+                continue;
+            }
+            let rule = config
+                .rules
+                .iter()
+                .zip(&rule_globs)
+                .find(|(_, glob)| glob.is_match(&id) || glob.is_match(&namespace.name))
+                .map(|(rule, _)| rule);
+            let enforcement = rule
+                .and_then(|r| r.enforcement)
+                .unwrap_or(config.default_enforcement);
+            let default_match = MatchConfig::default();
+            let matcher = Matcher::new(
+                rule.and_then(|r| r.matches.as_ref())
+                    .unwrap_or(&default_match),
+            )?;
+            rules.push(Rule {
+                id,
+                enforcement,
+                matcher,
+            });
+            namespaces.push(namespace);
+        }
+        // One generated rule reads every admission policy, so a request is evaluated once,
+        // not once per policy (when every policy matches it, as is usual).
+        let mut set = loaded.policies;
+        set.prepare_for(&namespaces).map_err(|e| e.to_string())?;
+        Ok(Self {
+            set,
+            namespaces,
+            rules,
+            not_at_admission,
+        })
+    }
+
+    /// How many policies may run at admission.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Evaluates every policy that matches `request` over `input`. An evaluation error
+    /// (a policy that fails, a time limit) is an `Err`: the caller fails closed.
+    pub fn evaluate(
+        &self,
+        request: &RequestView,
+        input: &Value,
+        label: &str,
+    ) -> Result<Evaluation, String> {
+        let selected: Vec<usize> = (0..self.rules.len())
+            .filter(|&i| self.rules[i].matcher.matches(request))
+            .collect();
+        if selected.is_empty() {
+            return Ok(Evaluation::default());
+        }
+        let subject = AdmissionSubject { label };
+        let results = if selected.len() == self.namespaces.len() {
+            check_input(&self.set, &self.namespaces, input, &subject, label)
+        } else {
+            let subset: Vec<Namespace> = selected
+                .iter()
+                .map(|&i| self.namespaces[i].clone())
+                .collect();
+            check_input(&self.set, &subset, input, &subject, label)
+        }
+        .map_err(|e| e.message)?;
+        let mut evaluation = Evaluation {
+            findings: Vec::new(),
+            policies_run: selected.len(),
+        };
+        for (result, &index) in results.iter().zip(&selected) {
+            let rule = &self.rules[index];
+            let findings = result
+                .failures
+                .iter()
+                .map(|f| (f, false))
+                .chain(result.warnings.iter().map(|f| (f, true)));
+            for (finding, warning_rule) in findings {
+                evaluation.findings.push(PolicyFinding {
+                    id: if finding.metadata.contains_key("id") {
+                        finding.rule_id()
+                    } else {
+                        rule.id.clone()
+                    },
+                    message: finding.message.clone(),
+                    enforcement: rule.enforcement,
+                    warning_rule,
+                });
+            }
+        }
+        Ok(evaluation)
+    }
+}
+
+/// A policy's name in rules, findings and metrics: its catalogue id, else its package.
+fn policy_id(namespace: &Namespace) -> String {
+    namespace
+        .annotations
+        .as_ref()
+        .and_then(|a| a.id())
+        .map_or_else(|| namespace.name.clone(), str::to_string)
+}
+
+/// Findings point at the object (`Pod webhook-test/name`); objects are not files, and an
+/// object cannot exempt itself at admission (no ignore annotation is honoured).
+struct AdmissionSubject<'a> {
+    label: &'a str,
+}
+
+impl Subject for AdmissionSubject<'_> {
+    fn locate(&self, _path: &[PathSegment]) -> Location {
+        Location {
+            file: self.label.to_string(),
+            position: Position::new(1, 1),
+        }
+    }
+
+    fn ignored(&self, _path: &[PathSegment], _id: &str) -> Option<String> {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{MatchConfig, RuleConfig};
+    use serde_json::json;
+    use tollgate_engine::policy::{PolicyFile, PolicyOptions};
+
+    const POLICY: &str = r#"package main
+import rego.v1
+
+deny contains msg if {
+	input.metadata.labels.deny == "true"
+	msg := sprintf("%s %s has label deny=true", [input.kind, input.metadata.name])
+}
+
+warn contains msg if {
+	input.review.operation == "UPDATE"
+	msg := "updated"
+}
+"#;
+
+    fn config(rules: Vec<RuleConfig>) -> Config {
+        let mut config: Config = serde_json::from_value(json!({
+            "tls": {"certFile": "c", "keyFile": "k"}
+        }))
+        .unwrap();
+        config.rules = rules;
+        config
+    }
+
+    fn policies(rules: Vec<RuleConfig>) -> AdmissionPolicies {
+        let set = PolicySet::from_sources(
+            vec![PolicyFile {
+                path: "main.rego".into(),
+                source: POLICY.into(),
+            }],
+            &PolicyOptions::default(),
+        )
+        .unwrap();
+        let namespaces = set.select(&["main".into()], false).unwrap();
+        AdmissionPolicies::new(
+            LoadedPolicies {
+                policies: set,
+                namespaces,
+            },
+            &config(rules),
+        )
+        .unwrap()
+    }
+
+    fn view(operation: Operation, labels: &[(&str, &str)]) -> RequestView<'static> {
+        RequestView {
+            operation,
+            subresource: "",
+            kind: "Pod",
+            namespace: Some("team-a"),
+            labels: labels
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            being_deleted: false,
+        }
+    }
+
+    fn input(deny: bool, operation: &str) -> Value {
+        json!({"kind": "Pod", "metadata": {"name": "p", "labels": {"deny": deny.to_string()}}, "review": {"operation": operation}})
+    }
+
+    #[test]
+    fn failures_and_warnings_carry_their_enforcement() {
+        let policies = policies(vec![]);
+        assert_eq!(policies.len(), 1);
+        let evaluation = policies
+            .evaluate(
+                &view(Operation::Update, &[("deny", "true")]),
+                &input(true, "UPDATE"),
+                "Pod p",
+            )
+            .unwrap();
+        assert_eq!(
+            evaluation.findings,
+            [
+                PolicyFinding {
+                    id: "main".into(),
+                    message: "Pod p has label deny=true".into(),
+                    enforcement: Enforcement::Deny,
+                    warning_rule: false,
+                },
+                PolicyFinding {
+                    id: "main".into(),
+                    message: "updated".into(),
+                    enforcement: Enforcement::Deny,
+                    warning_rule: true,
+                }
+            ]
+        );
+        let clean = policies
+            .evaluate(
+                &view(Operation::Create, &[]),
+                &input(false, "CREATE"),
+                "Pod p",
+            )
+            .unwrap();
+        assert_eq!(clean.findings, []);
+        assert_eq!(clean.policies_run, 1);
+    }
+
+    #[test]
+    fn rules_select_requests() {
+        let selector: LabelSelector =
+            serde_json::from_value(json!({"matchLabels": {"team": "a"}})).unwrap();
+        let policies = policies(vec![RuleConfig {
+            policy: "ma*".into(),
+            enforcement: Some(Enforcement::Warn),
+            matches: Some(MatchConfig {
+                excluded_namespaces: vec!["team-b".into()],
+                label_selector: Some(selector),
+                ..MatchConfig::default()
+            }),
+        }]);
+        let run = |view: &RequestView| {
+            policies
+                .evaluate(view, &input(true, "CREATE"), "Pod p")
+                .unwrap()
+        };
+        let matching = view(Operation::Create, &[("team", "a")]);
+        let evaluation = run(&matching);
+        assert_eq!(evaluation.findings[0].enforcement, Enforcement::Warn);
+        assert_eq!(
+            run(&view(Operation::Create, &[("team", "b")])).policies_run,
+            0
+        );
+        assert_eq!(
+            run(&view(Operation::Delete, &[("team", "a")])).policies_run,
+            0
+        );
+        assert_eq!(
+            run(&view(Operation::Connect, &[("team", "a")])).policies_run,
+            0
+        );
+        let other_namespace = RequestView {
+            namespace: Some("team-b"),
+            ..matching.clone()
+        };
+        assert_eq!(run(&other_namespace).policies_run, 0);
+        let status = RequestView {
+            subresource: "status",
+            ..matching.clone()
+        };
+        assert_eq!(run(&status).policies_run, 0);
+        let finalizing = RequestView {
+            operation: Operation::Update,
+            being_deleted: true,
+            ..matching
+        };
+        assert_eq!(run(&finalizing).policies_run, 0);
+    }
+}
