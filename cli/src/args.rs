@@ -4,8 +4,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::RangedU64ValueParser;
 use clap::{Args, Parser, Subcommand};
-use tollgate_engine::limits::Limits;
+use tollgate_engine::limits::{DEPTH_CEILING, Limits};
 
 #[derive(Debug, Parser)]
 #[command(name = "tollgate", version, about = "Policy checks for Kubernetes, Terraform, Dockerfiles and more", long_about = None)]
@@ -435,8 +436,13 @@ pub struct SbomLimitArgs {
     /// Largest SBOM file in bytes
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
     pub max_file_size: u64,
-    /// Deepest nesting of objects and arrays
-    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
+    /// Deepest nesting of objects and arrays (at most 512)
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = Limits::default().max_depth,
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=DEPTH_CEILING as u64)
+    )]
     pub max_depth: usize,
     /// Most values in one file
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_nodes)]
@@ -495,8 +501,13 @@ pub struct InputArgs {
     /// Largest input file in bytes
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
     pub max_file_size: u64,
-    /// Deepest nesting of objects and arrays in a document
-    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
+    /// Deepest nesting of objects and arrays in a document (at most 512)
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = Limits::default().max_depth,
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=DEPTH_CEILING as u64)
+    )]
     pub max_depth: usize,
     /// Most values in one file, counting YAML alias expansion
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_nodes)]

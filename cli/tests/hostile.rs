@@ -182,3 +182,145 @@ fn too_many_documents() {
         run.stderr
     );
 }
+
+#[test]
+fn yaml_merge_key_bomb() {
+    let dir = fixture();
+    let mut bomb = String::from(
+        "m0: &m0 {k0: 0, k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, k7: 7, k8: 8, k9: 9}\n",
+    );
+    for level in 1..10 {
+        let items: Vec<String> = (0..10)
+            .map(|j| format!("x{j}: {{<<: *m{}}}", level - 1))
+            .collect();
+        bomb.push_str(&format!("m{level}: &m{level} {{{}}}\n", items.join(", ")));
+    }
+    fs::write(dir.path().join("merge-bomb.yaml"), bomb).expect("write");
+    assert_rejected(
+        dir.path(),
+        "merge-bomb.yaml",
+        "exceeds the limit of 1000000 (raise it with --max-nodes)",
+    );
+}
+
+#[test]
+fn max_depth_cannot_be_raised_past_the_ceiling() {
+    let dir = fixture();
+    // 100,000 levels of block sequences overflowed the stack once --max-depth allowed them.
+    fs::write(dir.path().join("deep.yaml"), "- ".repeat(100_000) + "x\n").expect("write");
+    let run = tollgate_in(
+        dir.path(),
+        &["test", "--max-depth", "1000000", "deep.yaml"],
+        None,
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("invalid value '1000000' for '--max-depth <N>': 1000000 is not in 1..=512"),
+        "{}",
+        run.stderr
+    );
+    let run = tollgate_in(
+        dir.path(),
+        &[
+            "test",
+            "--no-color",
+            "--max-depth",
+            "512",
+            "deep.yaml",
+            "good.yaml",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "deep.yaml:1:1025: nesting depth exceeds the limit of 512 (raise it with --max-depth)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("FAIL - good.yaml:1:1 - main - bad"));
+}
+
+#[test]
+fn duplicate_keys_in_json_and_ini() {
+    let dir = fixture();
+    fs::write(
+        dir.path().join("dup.json"),
+        "{\"bad\": false, \"name\": \"a\", \"bad\": true}",
+    )
+    .expect("write");
+    assert_rejected(
+        dir.path(),
+        "dup.json",
+        "dup.json:1:33: invalid JSON: duplicate key \"bad\"",
+    );
+    fs::write(dir.path().join("dup.ini"), "[s]\nbad = false\nbad = true\n").expect("write");
+    assert_rejected(
+        dir.path(),
+        "dup.ini",
+        "dup.ini: invalid INI: duplicate key \"bad\" in section [s]",
+    );
+    fs::write(dir.path().join("dup.toml"), "bad = false\nbad = true\n").expect("write");
+    assert_rejected(
+        dir.path(),
+        "dup.toml",
+        "dup.toml:2:1: invalid TOML: duplicate key",
+    );
+}
+
+#[test]
+fn numbers_beyond_f64_in_every_format() {
+    let dir = fixture();
+    for (name, text, expected) in [
+        ("big.json", "{\"n\": 1e400}", "big.json:1:"),
+        ("big.toml", "n = 1e400\n", "big.toml:1:5: invalid TOML"),
+        ("big.tf", "n = 1e400\n", "big.tf:1:"),
+    ] {
+        fs::write(dir.path().join(name), text).expect("write");
+        assert_rejected(dir.path(), name, expected);
+    }
+}
+
+#[test]
+fn nul_bytes_are_kept_where_the_format_allows_them() {
+    // HCL, INI and Dockerfiles keep a NUL inside a value: nothing after it is dropped.
+    let dir = fixture();
+    for (name, text) in [
+        ("nul.tf", &b"a = \"x\x00y\"\n"[..]),
+        ("nul.ini", b"[s]\na = x\x00y\n"),
+        ("Dockerfile", b"FROM x\x00y\n"),
+    ] {
+        fs::write(dir.path().join(name), text).expect("write");
+        let run = tollgate_in(dir.path(), &["parse", name], None);
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        assert!(run.stdout.contains("x\\u0000y"), "{name}: {}", run.stdout);
+    }
+    // TOML and JSON refuse it with a position.
+    fs::write(dir.path().join("nul.toml"), b"a = \"x\x00y\"\n").expect("write");
+    assert_rejected(dir.path(), "nul.toml", "nul.toml:1:7: invalid TOML");
+}
+
+#[test]
+fn a_policy_that_loops_is_stopped_at_the_eval_timeout() {
+    let dir = fixture();
+    fs::write(
+        dir.path().join("policy/loop.rego"),
+        "package main\nimport rego.v1\ndeny contains msg if {\n  n := count([x | some i in numbers.range(1, 100000); some j in numbers.range(1, 100000); x := i * j])\n  msg := sprintf(\"%d\", [n])\n}\n",
+    )
+    .expect("policy");
+    let run = tollgate_in(
+        dir.path(),
+        &["test", "--no-color", "--eval-timeout", "300ms", "good.yaml"],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "good.yaml: evaluating data.main exceeded the time limit of 300ms (raise it with --eval-timeout)"
+        ),
+        "{}",
+        run.stderr
+    );
+}

@@ -10,7 +10,7 @@ use std::time::Duration;
 pub struct Limits {
     /// Largest input file, in bytes.
     pub max_file_bytes: u64,
-    /// Deepest nesting of arrays and objects in one document.
+    /// Deepest nesting of arrays and objects in one document; at most [`DEPTH_CEILING`].
     pub max_depth: usize,
     /// Most values one file may expand to, counting every YAML alias expansion.
     pub max_nodes: usize,
@@ -18,6 +18,19 @@ pub struct Limits {
     pub max_documents: usize,
     /// Longest Rego evaluation of one input document.
     pub eval_timeout: Duration,
+}
+
+/// The deepest nesting any `max_depth` allows. Parsing, conversion for Rego, evaluation
+/// (`walk`, comparisons) and dropping a value each recurse once per level, and a worker
+/// thread has a 2 MiB stack: 10,000 levels overflow it in a release build and 2,000 in a
+/// debug build, which aborts the process. 512 keeps a margin of four over the debug figure.
+pub const DEPTH_CEILING: usize = 512;
+
+impl Limits {
+    /// The nesting depth parsers enforce: `max_depth`, capped at [`DEPTH_CEILING`].
+    pub fn depth(&self) -> usize {
+        self.max_depth.min(DEPTH_CEILING)
+    }
 }
 
 impl Default for Limits {

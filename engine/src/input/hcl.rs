@@ -264,10 +264,10 @@ fn check_depth(text: &str, limits: &Limits) -> Result<(), ParseError> {
         match c {
             '{' | '[' | '(' => {
                 depth += 1;
-                if depth > limits.max_depth {
+                if depth > limits.depth() {
                     return Err(ParseError::limit(
                         Position::new(line, column),
-                        LimitExceeded::depth(limits.max_depth),
+                        LimitExceeded::depth(limits.depth()),
                     ));
                 }
             }

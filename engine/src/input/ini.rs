@@ -1,5 +1,6 @@
 //! INI as `{section: {key: value}}` like conftest: keys before any section are dropped,
-//! values that read as numbers or booleans become them.
+//! values that read as numbers or booleans become them; a key repeated in a section (or
+//! in a section given twice) is an error.
 
 use serde_json::{Map, Number, Value};
 
@@ -21,7 +22,12 @@ pub fn parse(text: &str) -> Result<Vec<Document>, ParseError> {
             .or_insert_with(|| Value::Object(Map::new()));
         if let Value::Object(object) = entry {
             for (key, value) in properties.iter() {
-                object.insert(key.to_string(), typed(value));
+                // A repeated key would silently replace the first: refuse it, as in YAML.
+                if object.insert(key.to_string(), typed(value)).is_some() {
+                    return Err(ParseError::without_position(format!(
+                        "invalid INI: duplicate key {key:?} in section [{section}]"
+                    )));
+                }
             }
         }
     }

@@ -1,46 +1,28 @@
-//! JSON through serde_json for speed; positions are rebuilt from the YAML event parser
-//! (JSON is YAML 1.2) only when a finding needs one.
+//! JSON through serde_json for speed, refusing repeated keys as YAML does; positions are
+//! rebuilt from the YAML event parser (JSON is YAML 1.2) only when a finding needs one.
 
-use serde_json::Value;
+use serde::Deserialize;
 
 use super::location::{Position, SourceMap};
+use super::unique_keys::UniqueKeys;
 use super::{Document, ParseError, yaml};
 use crate::limits::{LimitExceeded, Limits};
 
-/// The deepest nesting serde_json parses; it refuses the 128th level itself.
-const SERDE_JSON_DEPTH: usize = 127;
-
 pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
-    if check_depth(text, limits)? > SERDE_JSON_DEPTH {
-        return parse_deep(text, limits);
-    }
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    check_depth(text, limits)?;
+    let invalid = |e: serde_json::Error| {
         ParseError::at(
-            Position::new(e.line(), e.column()),
+            error_position(text, e.line(), e.column()),
             format!("invalid JSON: {}", strip_position(&e.to_string())),
         )
-    })?;
-    Ok(vec![Document::without_locations(value)])
-}
-
-/// Input nested deeper than serde_json allows, but within `--max-depth`, goes through the
-/// YAML event parser (JSON is YAML 1.2), which does not recurse and gives positions too.
-fn parse_deep(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
-    let limits = Limits {
-        // Without aliases the values are bounded by the file size.
-        max_nodes: usize::MAX,
-        ..*limits
     };
-    let documents = yaml::parse(text, &limits).map_err(|e| ParseError {
-        message: e.message.replace("invalid YAML", "invalid JSON"),
-        ..e
-    })?;
-    if documents.len() != 1 {
-        return Err(ParseError::without_position(
-            "invalid JSON: expected exactly one value".into(),
-        ));
-    }
-    Ok(documents)
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    // `check_depth` bounded the nesting by `--max-depth` (at most the ceiling that keeps
+    // recursion within a thread's stack), so serde_json's own cap of 128 is not needed.
+    deserializer.disable_recursion_limit();
+    let UniqueKeys(value) = UniqueKeys::deserialize(&mut deserializer).map_err(invalid)?;
+    deserializer.end().map_err(invalid)?;
+    Ok(vec![Document::without_locations(value)])
 }
 
 /// The source map of one document; `index` counts the elements of a top-level array,
@@ -63,11 +45,9 @@ pub fn source_map(text: &str, index: usize) -> Option<SourceMap> {
     }
 }
 
-/// Rejects nesting deeper than `max_depth` with a clear message before anything recurses;
-/// returns the deepest nesting found.
-fn check_depth(text: &str, limits: &Limits) -> Result<usize, ParseError> {
+/// Rejects nesting deeper than `max_depth` with a clear message before anything recurses.
+fn check_depth(text: &str, limits: &Limits) -> Result<(), ParseError> {
     let mut depth = 0usize;
-    let mut deepest = 0usize;
     let mut in_string = false;
     let mut escaped = false;
     let mut line = 1;
@@ -86,11 +66,10 @@ fn check_depth(text: &str, limits: &Limits) -> Result<usize, ParseError> {
             b'"' => in_string = true,
             b'{' | b'[' => {
                 depth += 1;
-                deepest = deepest.max(depth);
-                if depth > limits.max_depth {
+                if depth > limits.depth() {
                     return Err(ParseError::limit(
                         Position::new(line, text[line_start..i].chars().count() + 1),
-                        LimitExceeded::depth(limits.max_depth),
+                        LimitExceeded::depth(limits.depth()),
                     ));
                 }
             }
@@ -102,7 +81,21 @@ fn check_depth(text: &str, limits: &Limits) -> Result<usize, ParseError> {
             _ => {}
         }
     }
-    Ok(deepest)
+    Ok(())
+}
+
+/// serde_json counts columns in bytes, up to and including the byte it stopped at;
+/// positions count characters.
+fn error_position(text: &str, line: usize, byte_column: usize) -> Position {
+    let line_text = text
+        .split('\n')
+        .nth(line.saturating_sub(1))
+        .unwrap_or_default();
+    let mut end = byte_column.min(line_text.len());
+    while !line_text.is_char_boundary(end) {
+        end += 1;
+    }
+    Position::new(line, line_text[..end].chars().count())
 }
 
 fn strip_position(message: &str) -> &str {

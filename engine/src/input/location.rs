@@ -93,3 +93,21 @@ impl LineIndex {
         Position::new(line, column)
     }
 }
+
+/// `position` moved inside `text`. Parsers report the end of the input as the line after
+/// the last one, or as column 0; an error must point where an editor can go, so such a
+/// position becomes the end of the last line, or column 1.
+pub fn inside(text: &str, position: Position) -> Position {
+    let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line = (position.line as usize).clamp(1, lines);
+    let width = text
+        .split('\n')
+        .nth(line - 1)
+        .map_or(0, |l| l.chars().count());
+    let column = if line < position.line as usize {
+        width + 1
+    } else {
+        (position.column as usize).clamp(1, width + 1)
+    };
+    Position::new(line, column)
+}

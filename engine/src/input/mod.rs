@@ -8,6 +8,7 @@ mod json;
 mod kind;
 pub mod location;
 mod toml;
+mod unique_keys;
 mod yaml;
 
 use std::fmt;
@@ -209,7 +210,10 @@ pub fn parse(
     limits: &Limits,
 ) -> Result<InputFile, ParseError> {
     let text = decode(bytes)?;
-    let mut documents = parse_text(&text, format, limits)?;
+    let mut documents = parse_text(&text, format, limits).map_err(|error| ParseError {
+        position: error.position.map(|p| location::inside(&text, p)),
+        ..error
+    })?;
     if matches!(format, Format::Yaml | Format::Json) {
         documents = split_top_level_arrays(documents);
     }
@@ -290,7 +294,15 @@ fn decode(bytes: Vec<u8>) -> Result<String, ParseError> {
         let valid = e.utf8_error().valid_up_to();
         let prefix = &e.as_bytes()[..valid];
         let line = prefix.iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = prefix.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        // The prefix is valid UTF-8; columns count its characters, not its bytes.
+        let line_start = prefix
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&prefix[line_start..])
+            .chars()
+            .count()
+            + 1;
         ParseError::at(
             Position::new(line, column),
             "invalid UTF-8: the file is not text".into(),

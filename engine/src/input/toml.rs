@@ -18,9 +18,9 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
 }
 
 fn convert(value: toml::Value, depth: usize, limits: &Limits) -> Result<Value, ParseError> {
-    if depth > limits.max_depth {
+    if depth > limits.depth() {
         return Err(ParseError::without_position(
-            LimitExceeded::depth(limits.max_depth).to_string(),
+            LimitExceeded::depth(limits.depth()).to_string(),
         ));
     }
     Ok(match value {

@@ -20,42 +20,107 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
             "invalid YAML: NUL bytes are not allowed".into(),
         ));
     }
+    let lines = ScannerLines::new(text);
     let mut builder = Builder::new(limits);
     let mut parser = Parser::new_from_str(text);
     loop {
         let (event, mark) = parser
             .next_token()
-            .map_err(|e| scan_error(e.marker(), e.info(), limits))?;
+            .map_err(|e| scan_error(lines.position(e.marker()), e.info(), limits))?;
         if matches!(event, Event::StreamEnd) {
             break;
         }
-        builder.on_event(event, position(&mark))?;
+        builder.on_event(event, lines.position(&mark))?;
     }
     Ok(builder.documents)
 }
 
-fn position(mark: &Marker) -> Position {
-    Position::new(mark.line(), mark.col() + 1)
+/// The scanner's lines in the text's own. YAML also breaks a line at a lone CR, where
+/// every other parser, [`super::InputFile::source_line`] and editors that follow LF see
+/// one line going on; and at the end of input the scanner is on a line past the last one
+/// (an empty value there, as in `a:`, would point outside the file).
+struct ScannerLines {
+    /// For each scanner line, its text line and the characters before it on that line;
+    /// `None` when they are the same lines (no lone CR, nearly every file).
+    starts: Option<Vec<(usize, usize)>>,
+    /// The text's number of lines and the characters on its last one.
+    last_line: (usize, usize),
+}
+
+impl ScannerLines {
+    fn new(text: &str) -> Self {
+        let last_line = (
+            text.bytes().filter(|&b| b == b'\n').count() + 1,
+            text.rsplit('\n')
+                .next()
+                .map_or(0, |line| line.chars().count()),
+        );
+        let lone_cr = text
+            .as_bytes()
+            .windows(2)
+            .any(|pair| pair[0] == b'\r' && pair[1] != b'\n')
+            || text.ends_with('\r');
+        if !lone_cr {
+            return Self {
+                starts: None,
+                last_line,
+            };
+        }
+        let mut starts = vec![(1, 0)];
+        let (mut line, mut column) = (1, 0);
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            column += 1;
+            match c {
+                '\n' => {
+                    line += 1;
+                    column = 0;
+                    starts.push((line, 0));
+                }
+                '\r' if chars.peek() != Some(&'\n') => starts.push((line, column)),
+                _ => {}
+            }
+        }
+        Self {
+            starts: Some(starts),
+            last_line,
+        }
+    }
+
+    fn position(&self, mark: &Marker) -> Position {
+        let (line, column) = match &self.starts {
+            None => (mark.line(), mark.col() + 1),
+            Some(starts) => match starts.get(mark.line().saturating_sub(1)) {
+                Some(&(line, before)) => (line, before + mark.col() + 1),
+                None => (usize::MAX, 1),
+            },
+        };
+        let (lines, width) = self.last_line;
+        if line > lines {
+            return Position::new(lines, width + 1);
+        }
+        Position::new(line, column)
+    }
 }
 
 /// The deepest flow nesting the scanner supports (its level counter is a `u8`).
 const SCANNER_FLOW_DEPTH: usize = 255;
 
-fn scan_error(mark: &Marker, info: &str, limits: &Limits) -> ParseError {
+fn scan_error(at: Position, info: &str, limits: &Limits) -> ParseError {
     // The scanner reads a whole flow collection ahead, so its own nesting cap is met
     // before the builder sees the level that crosses `max_depth`.
     if info == "recursion limit exceeded" {
-        if limits.max_depth < SCANNER_FLOW_DEPTH {
-            return ParseError::limit(position(mark), LimitExceeded::depth(limits.max_depth));
+        if limits.depth() < SCANNER_FLOW_DEPTH {
+            return ParseError::limit(at, LimitExceeded::depth(limits.depth()));
         }
         return ParseError::at(
-            position(mark),
+            at,
             format!(
                 "invalid YAML: flow collections nested more than {SCANNER_FLOW_DEPTH} deep are not supported"
             ),
         );
     }
-    ParseError::at(position(mark), format!("invalid YAML: {info}"))
+    ParseError::at(at, format!("invalid YAML: {info}"))
 }
 
 struct Node {
@@ -160,10 +225,10 @@ impl<'a> Builder<'a> {
                     return Err(ParseError::at(at, "alias to an unknown anchor".into()));
                 };
                 // An alias copies a whole subtree, which must fit where it is used.
-                if self.stack.len().saturating_add(height) > self.limits.max_depth {
+                if self.stack.len().saturating_add(height) > self.limits.depth() {
                     return Err(ParseError::limit(
                         at,
-                        LimitExceeded::depth(self.limits.max_depth),
+                        LimitExceeded::depth(self.limits.depth()),
                     ));
                 }
                 self.count(size, at)?;
@@ -250,10 +315,10 @@ impl<'a> Builder<'a> {
 
     fn open(&mut self, at: Position) -> Result<(), ParseError> {
         self.count(1, at)?;
-        if self.stack.len() >= self.limits.max_depth {
+        if self.stack.len() >= self.limits.depth() {
             return Err(ParseError::limit(
                 at,
-                LimitExceeded::depth(self.limits.max_depth),
+                LimitExceeded::depth(self.limits.depth()),
             ));
         }
         if let Some(Frame::Mapping { key: None, .. }) = self.stack.last() {

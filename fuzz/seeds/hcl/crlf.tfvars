@@ -1,0 +1,4 @@
+name = "x"
+count = 3
+// comment
+/* block */
