@@ -824,3 +824,14 @@ fn policies_give_the_same_findings_with_and_without_the_index() {
     }
     assert!(total > 300, "{total} findings");
 }
+
+/// Found by the sbom fuzz target: the column of invalid UTF-8 counted bytes, so a line
+/// with a multi-byte character before it pointed past its end.
+#[test]
+fn invalid_utf8_is_located_in_characters() {
+    let mut bytes = b"SPDXVersion: SPDX-2.3\nPackageName: caf\xc3\xa9 ".to_vec();
+    bytes.extend(b"\xc6\n");
+    let error = sbom::parse("input", bytes, &Limits::default()).expect_err("not text");
+    assert_eq!(error.error.message, "invalid UTF-8: the file is not text");
+    assert_eq!(error.error.position, Some(Position::new(2, 19)));
+}

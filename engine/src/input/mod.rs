@@ -259,7 +259,7 @@ fn split_top_level_arrays(documents: Vec<Document>) -> Vec<Document> {
         .collect()
 }
 
-fn read_bounded(path: &str, max_bytes: u64) -> Result<Vec<u8>, ParseError> {
+pub(crate) fn read_bounded(path: &str, max_bytes: u64) -> Result<Vec<u8>, ParseError> {
     let io_error = |e: std::io::Error| ParseError::without_position(format!("cannot read: {e}"));
     let mut reader: Box<dyn Read> = if path == "-" {
         Box::new(std::io::stdin().lock())
@@ -289,7 +289,7 @@ fn read_bounded(path: &str, max_bytes: u64) -> Result<Vec<u8>, ParseError> {
 
 /// Input must be UTF-8 (a leading byte-order mark is dropped); the error names where the
 /// first invalid byte is.
-fn decode(bytes: Vec<u8>) -> Result<String, ParseError> {
+pub(crate) fn decode(bytes: Vec<u8>) -> Result<String, ParseError> {
     let mut text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let prefix = &e.as_bytes()[..valid];

@@ -83,7 +83,6 @@ mod positions;
 pub mod spdx;
 pub mod tagvalue;
 
-use std::io::Read;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Deserializer};
@@ -92,7 +91,7 @@ use serde_json::Value;
 use crate::input::{
     self, Format, InputError, InputFile, ParseError, PathSegment, Position, SourceMap,
 };
-use crate::limits::{LimitExceeded, Limits};
+use crate::limits::Limits;
 pub use diagnostics::{Code, Diagnostic};
 
 /// The two SBOM standards.
@@ -282,7 +281,7 @@ impl SbomFile {
 
 /// Reads an SBOM file (or standard input for `-`) within the size limit, and parses it.
 pub fn load(path: &str, limits: &Limits) -> Result<SbomFile, InputError> {
-    let bytes = read_bounded(path, limits.max_file_bytes).map_err(|error| InputError {
+    let bytes = input::read_bounded(path, limits.max_file_bytes).map_err(|error| InputError {
         path: path.to_string(),
         error,
     })?;
@@ -295,7 +294,7 @@ pub fn parse(path: &str, bytes: Vec<u8>, limits: &Limits) -> Result<SbomFile, In
         path: path.to_string(),
         error,
     };
-    let text = decode(bytes).map_err(fail)?;
+    let text = input::decode(bytes).map_err(fail)?;
     let syntax = sniff(&text).map_err(fail)?;
     let (value, source_map, read_diagnostics) = match syntax {
         Syntax::TagValue => {
@@ -357,43 +356,6 @@ fn sniff(text: &str) -> Result<Syntax, ParseError> {
             Ok(if tag_value { Syntax::TagValue } else { Syntax::Yaml })
         }
     }
-}
-
-fn decode(bytes: Vec<u8>) -> Result<String, ParseError> {
-    let mut text = String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let prefix = &e.as_bytes()[..valid];
-        let line = prefix.iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = prefix.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-        ParseError::at(
-            Position::new(line, column),
-            "invalid UTF-8: the file is not text".into(),
-        )
-    })?;
-    if text.starts_with('\u{feff}') {
-        text.drain(..3);
-    }
-    Ok(text)
-}
-
-fn read_bounded(path: &str, max_bytes: u64) -> Result<Vec<u8>, ParseError> {
-    let io_error = |e: std::io::Error| ParseError::without_position(format!("cannot read: {e}"));
-    let reader: Box<dyn Read> = if path == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        Box::new(std::fs::File::open(path).map_err(io_error)?)
-    };
-    let mut bytes = Vec::new();
-    reader
-        .take(max_bytes.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(io_error)?;
-    if bytes.len() as u64 > max_bytes {
-        return Err(ParseError::without_position(
-            LimitExceeded::file_size(bytes.len() as u64, max_bytes).to_string(),
-        ));
-    }
-    Ok(bytes)
 }
 
 /// An SBOM file read, validated and normalised.
