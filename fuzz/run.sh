@@ -77,12 +77,14 @@ echo "| target | seconds | executions | exec/s | coverage (edges) | features | c
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for target in "${targets[@]}"; do
     log="$LOGS/$target.log"
-    # Plain mode: "#N DONE cov: C ft: F corp: K/..."; fork mode: "#N: cov: C ft: F corp: K".
-    stats="$(grep -E '^#[0-9]+:? ' "$log" | tail -n 1 || true)"
+    # Plain mode: "#N\tDONE cov: C ft: F corp: K/..."; fork mode: "#N: cov: C ft: F corp: K".
+    # libFuzzer separates the count from the event with a tab.
+    stats="$(grep -E '^#[0-9]+:?[[:space:]]' "$log" | tail -n 1 || true)"
     execs="$(sed -E 's/^#([0-9]+).*/\1/' <<<"$stats")"
-    cov="$(grep -oE 'cov: [0-9]+' <<<"$stats" | cut -d' ' -f2)"
-    ft="$(grep -oE 'ft: [0-9]+' <<<"$stats" | cut -d' ' -f2)"
-    corp="$(grep -oE 'corp: [0-9]+' <<<"$stats" | cut -d' ' -f2)"
+    field() { grep -oE "$1: [0-9]+" <<<"$stats" | cut -d' ' -f2 || true; }
+    cov="$(field cov)"
+    ft="$(field ft)"
+    corp="$(field corp)"
     rate="$(awk -v n="${execs:-0}" -v s="$SECONDS_PER_TARGET" 'BEGIN { printf "%d", n / s }')"
     crashes="$(find "$FUZZ/artifacts/$target" -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)"
     [ "$crashes" -eq 0 ] || status=1

@@ -56,6 +56,14 @@ add ini "${ini[@]}"
 add rule_results "${json[@]}"
 add terraform_plan "${json[@]}"
 
+mapfile -t sboms < <(find_in "$ROOT/testdata/sbom" '*.json' '*.spdx' '*.yaml' '*.yml'; find_in "$SHARED/sbom" '*.json' '*.spdx' '*.yaml' '*.yml')
+mapfile -t bundles < <(find_in "$ROOT/testdata/sigstore" '*.json'; find_in "$SHARED/sigstore-conformance" 'bundle.sigstore.json')
+mapfile -t reviews < <(find_in "$ROOT/testdata/admission" '*.json'; find_in "$SHARED/admission" '*.json')
+add sbom "${sboms[@]}"
+add sigstore_bundle "${bundles[@]}"
+add dsse "${bundles[@]}"
+add admission_review "${reviews[@]}"
+
 # Terraform modules: the .tf files of each fixture directory joined by NUL bytes, the
 # separator the target splits files at.
 for dir in "$ROOT"/testdata/bundled/*/terraform "$ROOT"/examples/inputs/terraform; do

@@ -46,9 +46,9 @@ class Cases:
             f.write(data)
         return name
 
-    def add(self, name, args, exit_code, error, seconds, mib, status="run"):
+    def add(self, name, args, exit_code, error, seconds, mib, status="run", command=("test", "--no-color")):
         # "-" stands for "no error text": a tab-separated reader collapses empty fields.
-        self.rows.append((name, status, str(exit_code), error or "-", str(seconds), str(mib), *args))
+        self.rows.append((name, status, str(exit_code), error or "-", str(seconds), str(mib), *command, *args))
 
     def save(self):
         with open(os.path.join(self.out, "cases.tsv"), "w") as f:
@@ -194,13 +194,26 @@ def main():
     cases.add("20,000 documents (limit 10,000)", p + [cases.write("many-documents.yaml", "a: 1\n---\n" * 20_000)],
               1, "exceeds the limit of 10000 (raise it with --max-documents)", 5, 100)
 
-    # Inputs for code that lands later; written now so the cases are ready to wire.
     if os.path.isdir(args.shared):
-        cases.write("admission-review-10mb.json", admission_review(args.shared, 10 * MIB))
-        cases.add("AdmissionReview of 10 MB", [], 0, "", 0, 0, status="pending: the webhook (webhook/)")
-        cases.write("bundle-10mb-chain.sigstore.json", cert_chain_bundle(args.shared, 10 * MIB))
-        cases.add("Sigstore bundle with a 10 MB certificate chain", [], 0, "", 0, 0,
-                  status="pending: bundle verification (engine/src/sigstore)")
+        with open(os.path.join(args.shared, "sigstore-conformance/bundle-verify/a.txt"), "rb") as f:
+            cases.write("a.txt", f.read())
+        bundle = cases.write("bundle-10mb-chain.sigstore.json", cert_chain_bundle(args.shared, 10 * MIB))
+        verify = ["blob", "verify", "a.txt", "--bundle", bundle,
+                  "--certificate-identity-regexp", ".", "--certificate-oidc-issuer-regexp", "."]
+        cases.add("Sigstore bundle with a 10 MB certificate chain", [], 1,
+                  "is larger than 8388608 bytes (raise --max-bundle-size)", 5, 100, command=verify)
+        # Within a raised limit the chain is read whole: every certificate after the leaf is
+        # parsed and checked not to be a root, then ignored, as Sigstore clients do, and
+        # the real bundle still verifies.
+        cases.add("Sigstore bundle with a 10 MB certificate chain, --max-bundle-size 16 MiB",
+                  ["--max-bundle-size", str(16 * MIB)], 0, "-", 10, 300, command=verify)
+        # Served by `tollgate webhook serve` (run.sh starts it): the body size, then the
+        # answer to a 10 MB request under a raised maxRequestBytes.
+        review = cases.write("admission-review-10mb.json", admission_review(args.shared, 10 * MIB))
+        cases.add("AdmissionReview of 10 MB (webhook, maxRequestBytes 8 MiB)", [review], 413,
+                  "maxRequestBytes", 5, 100, status="webhook", command=(str(8 * MIB),))
+        cases.add("AdmissionReview of 10 MB (webhook, maxRequestBytes 16 MiB)", [review], 200,
+                  "-", 20, 400, status="webhook", command=(str(16 * MIB),))
     cases.save()
     print(f"{len(cases.rows)} cases in {args.out}", file=sys.stderr)
 
