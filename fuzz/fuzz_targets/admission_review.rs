@@ -17,8 +17,8 @@ fuzz_target!(|data: &[u8]| {
     let _ = review.is_secret();
     let label = review.label();
     let decision = Decision::failed(format!("{label} could not be decided"));
-    let answer = serde_json::to_value(decision.response(&review.request))
-        .expect("the answer encodes");
+    let answer =
+        serde_json::to_value(decision.response(&review.request)).expect("the answer encodes");
     assert_eq!(answer["response"]["uid"], review.request.uid.as_str());
     assert_eq!(answer["response"]["allowed"], false);
 });

@@ -30,7 +30,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(bundle) = Bundle::from_json(data) else {
         return;
     };
-    if verifier().verify(&bundle, Artifact::Bytes(ARTIFACT)).is_ok() {
+    if verifier()
+        .verify(&bundle, Artifact::Bytes(ARTIFACT))
+        .is_ok()
+    {
         let mut other = ARTIFACT.to_vec();
         other[0] ^= 1;
         assert!(
