@@ -30,7 +30,6 @@ fn serve(config: &std::path::Path) -> Result<u8> {
     let options = tollgate_webhook::ServeOptions {
         config_path: config.to_path_buf(),
         loader: Arc::new(load),
-        verifier: None,
     };
     runtime.block_on(tollgate_webhook::serve(options))?;
     Ok(0)
