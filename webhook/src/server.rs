@@ -481,7 +481,7 @@ async fn mutate(
         .get_or_create(&labels)
         .observe(elapsed.as_secs_f64());
     audit::mutation(&review, &pinned, elapsed);
-    match serde_json::to_vec(&response.into_review()) {
+    match serde_json::to_value(response.into_review()).map(base64_patch) {
         Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
         Err(error) => (
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -489,6 +489,22 @@ async fn mutate(
         )
             .into_response(),
     }
+}
+
+/// kube-core writes the patch's bytes as a JSON array of numbers (kube-rs/kube#1781);
+/// the API server reads a Go `[]byte`, which JSON carries as base64.
+fn base64_patch(mut review: serde_json::Value) -> Vec<u8> {
+    use base64::Engine as _;
+    if let Some(patch) = review.pointer_mut("/response/patch")
+        && let Some(numbers) = patch.as_array()
+    {
+        let bytes: Vec<u8> = numbers
+            .iter()
+            .filter_map(|n| n.as_u64().and_then(|n| u8::try_from(n).ok()))
+            .collect();
+        *patch = serde_json::Value::from(base64::engine::general_purpose::STANDARD.encode(bytes));
+    }
+    review.to_string().into_bytes()
 }
 
 /// Counts the cache lookups of a pinning and lists the images pinned (`image@digest`).
