@@ -325,6 +325,71 @@ fn signed_images_are_admitted_and_every_failure_is_denied_with_its_reason() {
     assert_eq!(sample(&webhook.metrics(), MISSES), misses + 1);
 }
 
+/// The identity and issuer of the Sigstore conformance vectors (public-good instance).
+const CONFORMANCE_IDENTITY: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+const CONFORMANCE_ISSUER: &str = "https://token.actions.githubusercontent.com";
+/// The subject of the conformance vector's statement (the artifact `a.txt`).
+const CONFORMANCE_DIGEST: &str =
+    "sha256:a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf";
+
+/// A real keyless Sigstore bundle (Fulcio certificate, Rekor entry; a SLSA provenance
+/// attestation, no signature) stored as a referrer: at admission the attestation verifies
+/// against the embedded public-good root for the right identity only, and the missing
+/// signature is reported.
+#[test]
+fn keyless_attestations_are_verified_against_the_identity() {
+    let registry = TestRegistry::start();
+    let client = registry.client();
+    let rt = runtime();
+    let path = common::root()
+        .join("../shared/testdata/sigstore-conformance/bundle-verify/happy-path-intoto-in-dsse-v3/bundle.sigstore.json");
+    let bundle: Value = serde_json::from_slice(
+        &std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .unwrap();
+    let image = format!("{}@{CONFORMANCE_DIGEST}", registry.image("app"));
+    let reference = tollgate_engine::oci::parse_reference(&image).unwrap();
+    rt.block_on(oci_support::push_referrers(
+        &client,
+        &reference,
+        CONFORMANCE_DIGEST,
+        &[bundle],
+    ));
+    let config = |identity: &str| {
+        format!(
+            "policies:\n  bundled: false\n  paths: [policy]\nimages:\n  registry:\n    insecure: [\"{}\"]\n  policies:\n    - name: ci\n      images: [\"{}/**\"]\n      keyless:\n        identity: \"{identity}\"\n        issuer: {CONFORMANCE_ISSUER}\n      attestations: [slsaprovenance1]\n",
+            registry.address, registry.address
+        )
+    };
+    let provenance = "attestation https://slsa.dev/provenance/v1";
+
+    let webhook = Webhook::start(
+        &config(CONFORMANCE_IDENTITY),
+        &[("policy/main.rego", NO_FINDINGS)],
+    );
+    let response = webhook.review(pod_review("keyless", &[&image]));
+    assert_eq!(response["allowed"], false, "{response}");
+    let text = message(&response);
+    assert!(text.contains("[images.ci]"), "{text}");
+    assert!(
+        !text.contains(provenance),
+        "the attestation verified: {text}"
+    );
+    drop(webhook);
+
+    let webhook = Webhook::start(
+        &config("someone@example.com"),
+        &[("policy/main.rego", NO_FINDINGS)],
+    );
+    let response = webhook.review(pod_review("keyless-other", &[&image]));
+    assert_eq!(response["allowed"], false, "{response}");
+    let text = message(&response);
+    assert!(
+        text.contains(provenance) && text.contains("someone@example.com"),
+        "{text}"
+    );
+}
+
 /// A registry that accepts connections and never answers.
 struct SilentRegistry {
     address: String,

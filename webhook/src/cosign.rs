@@ -143,9 +143,18 @@ impl ImageVerifier for CosignVerifier {
                 }
             }));
             let (signature, attestations) = join(signature, attestations).await;
-            signature.map_err(|e| describe(&e))?;
-            attestations.into_iter().collect::<Result<Vec<_>, _>>()?;
-            Ok(())
+            // Every failed check is reported, so one answer says all that is missing.
+            let failures: Vec<String> = signature
+                .err()
+                .map(|e| describe(&e))
+                .into_iter()
+                .chain(attestations.into_iter().filter_map(Result::err))
+                .collect();
+            if failures.is_empty() {
+                Ok(())
+            } else {
+                Err(failures.join("; "))
+            }
         })
     }
 }
