@@ -524,6 +524,27 @@ fn manifests_register_the_mutating_webhook_and_ship_the_keys() {
             .contains("pinDigests: true")
     );
 
+    // A configuration the Deployment cannot serve is refused, with the reason.
+    std::fs::write(
+        dir.path().join("webhook.yaml"),
+        "listen: 0.0.0.0:9443\ntls:\n  certFile: tls.crt\n  keyFile: tls.key\n",
+    )
+    .unwrap();
+    let run = common::tollgate_in(
+        dir.path(),
+        &[
+            "webhook",
+            "manifests",
+            "--cert",
+            "tls.crt",
+            "--config",
+            "webhook.yaml",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("must use port 8443"), "{}", run.stderr);
+
     // A key outside the configuration's directory cannot be shipped: said, not skipped.
     std::fs::write(
         dir.path().join("webhook.yaml"),

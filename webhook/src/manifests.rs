@@ -71,6 +71,13 @@ impl DeployedConfig {
     /// names beside it.
     pub fn load(path: &Path) -> Result<Self, String> {
         let config = Config::load(path).map_err(|e| e.to_string())?;
+        if i32::from(config.listen.port()) != PORT {
+            return Err(format!(
+                "{}: listen {} must use port {PORT}, the port of the Deployment's container",
+                path.display(),
+                config.listen
+            ));
+        }
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let dir = path
             .parent()
