@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
@@ -257,14 +257,59 @@ pub trait ImageVerifier: Send + Sync {
 /// Most entries the cache holds; past it, expired entries go first, then everything.
 const CACHE_CAPACITY: usize = 10_000;
 
-/// Digests verified under a policy, each trusted until its TTL runs out. It lives as
-/// long as one configuration: a reload (a new key, a new policy) starts it afresh.
+/// One verification under way, shared by every request that needs its verdict.
+type Pending = Arc<tokio::sync::OnceCell<Result<(), String>>>;
+
+/// Digests verified under a policy, each trusted until its TTL runs out, and the
+/// verifications under way, so that requests arriving together for one digest (the pods
+/// of a new ReplicaSet) share one. It lives as long as one configuration: a reload (a new
+/// key, a new policy) starts it afresh.
 #[derive(Debug, Default)]
 pub struct VerificationCache {
     entries: Mutex<HashMap<(String, String), Instant>>,
+    pending: Mutex<HashMap<(String, String), Pending>>,
 }
 
 impl VerificationCache {
+    /// Runs `verify` for `digest` under `policy` unless a verification of the same is
+    /// under way, in which case its verdict is awaited; a success is cached for `ttl`
+    /// before anyone else is answered. If the verification running is dropped (its
+    /// request reached its deadline), a waiting request runs its own.
+    async fn verify_once<F>(
+        &self,
+        digest: &str,
+        policy: &str,
+        ttl: Duration,
+        verify: F,
+    ) -> Result<(), String>
+    where
+        F: Future<Output = Result<(), String>>,
+    {
+        let key = (digest.to_string(), policy.to_string());
+        let shared = match self.pending.lock() {
+            Ok(mut pending) if pending.len() < CACHE_CAPACITY => {
+                pending.entry(key.clone()).or_default().clone()
+            }
+            _ => Pending::default(),
+        };
+        let verdict = shared
+            .get_or_init(|| async {
+                let verdict = verify.await;
+                if verdict.is_ok() {
+                    self.insert(digest, policy, ttl);
+                }
+                verdict
+            })
+            .await
+            .clone();
+        if let Ok(mut pending) = self.pending.lock()
+            && pending.get(&key).is_some_and(|p| Arc::ptr_eq(p, &shared))
+        {
+            pending.remove(&key);
+        }
+        verdict
+    }
+
     fn hit(&self, digest: &str, policy: &str) -> bool {
         let Ok(entries) = self.entries.lock() else {
             return false;
@@ -498,12 +543,10 @@ impl ImageGate {
         if cache.hit(&digest, &policy.name) {
             return result(ImageVerdict::Verified { digest }, CacheLookup::Hit);
         }
-        match verifier.verify(image, &digest, policy).await {
-            Ok(()) => {
-                let ttl = Duration::from_secs(self.config.cache_ttl_seconds);
-                cache.insert(&digest, &policy.name, ttl);
-                result(ImageVerdict::Verified { digest }, CacheLookup::Miss)
-            }
+        let ttl = Duration::from_secs(self.config.cache_ttl_seconds);
+        let verify = verifier.verify(image, &digest, policy);
+        match cache.verify_once(&digest, &policy.name, ttl, verify).await {
+            Ok(()) => result(ImageVerdict::Verified { digest }, CacheLookup::Miss),
             Err(error) => {
                 let message = format!(
                     "image {image:?} ({digest}) is not verified by image policy {:?}: {error}",
@@ -606,8 +649,9 @@ mod tests {
             digest: &'a str,
             _policy: &'a ImagePolicy,
         ) -> VerifyFuture<'a, ()> {
-            self.verifications.fetch_add(1, Ordering::SeqCst);
             Box::pin(async move {
+                self.verifications.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(20)).await;
                 if digest == "sha256:aaa" {
                     Ok(())
                 } else {
@@ -694,6 +738,30 @@ mod tests {
     }
 
     #[test]
+    fn requests_arriving_together_share_one_verification() {
+        let registry = registry();
+        let cache = VerificationCache::default();
+        let gate = gate(UnmatchedImages::Deny);
+        let object = deployment(&["registry.example/app:1.0"]);
+        let bad = deployment(&["registry.example/unsigned:1.0"]);
+        let (first, second, third, fourth) = block_on(async {
+            tokio::join!(
+                gate.check(&object, &registry, &cache, later()),
+                gate.check(&object, &registry, &cache, later()),
+                gate.check(&bad, &registry, &cache, later()),
+                gate.check(&bad, &registry, &cache, later()),
+            )
+        });
+        assert_eq!(registry.verifications.load(Ordering::SeqCst), 2);
+        assert!(first.violations.is_empty() && second.violations.is_empty());
+        assert_eq!((third.violations.len(), fourth.violations.len()), (1, 1));
+        // Failures are not kept: the next request verifies again.
+        block_on(gate.check(&bad, &registry, &cache, later()));
+        assert_eq!(registry.verifications.load(Ordering::SeqCst), 3);
+        assert!(cache.pending.lock().unwrap().is_empty());
+    }
+
+    #[test]
     fn unmatched_images_may_be_allowed() {
         let outcome = block_on(gate(UnmatchedImages::Allow).check(
             &deployment(&["docker.io/library/nginx:1.27"]),
@@ -717,12 +785,15 @@ mod tests {
 
     #[test]
     fn a_verification_past_the_deadline_is_denied_in_time() {
+        // The first reference parsed compiles oci-client's regular expression (slow in a
+        // debug build): not part of what is timed here.
+        oci::parse_reference("registry.example/app:1.0").unwrap();
         let started = Instant::now();
         let outcome = block_on(gate(UnmatchedImages::Deny).check(
             &deployment(&["registry.example/slow:1.0", "registry.example/app:1.0"]),
             &registry(),
             &VerificationCache::default(),
-            Instant::now() + Duration::from_millis(200),
+            Instant::now() + Duration::from_millis(500),
         ));
         assert!(started.elapsed() < Duration::from_secs(5));
         assert_eq!(outcome.violations.len(), 1, "{outcome:?}");
