@@ -199,6 +199,12 @@ fn signed_images_are_admitted_and_every_failure_is_denied_with_its_reason() {
         "{metrics}"
     );
     assert_eq!(webhook.audit("signed-2")["decision"], "allow");
+    for result in ["verified", "cached"] {
+        let count = format!(
+            "tollgate_webhook_image_verification_duration_seconds_count{{result=\"{result}\"}}"
+        );
+        assert_eq!(sample(&metrics, &count), 1, "{result}: {metrics}");
+    }
 
     // Each failure denies, naming the image, the policy and the reason.
     let denied = |webhook: &Webhook, uid: &str, image: &str, reason: &str| {

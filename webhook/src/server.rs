@@ -370,7 +370,18 @@ fn admitted_object(review: &Review) -> Option<&serde_json::Value> {
     review.request_json.get("object").filter(|_| admitted)
 }
 
-fn count_cache_lookups(state: &AppState, hits: u64, misses: u64) {
+/// Counts cache lookups, and the time the images took when there were any.
+fn count_cache_lookups(state: &AppState, hits: u64, misses: u64, took: Duration) {
+    if hits + misses > 0 {
+        let result = if misses == 0 { "cached" } else { "verified" };
+        state
+            .metrics
+            .image_duration
+            .get_or_create(&CacheLabels {
+                result: result.into(),
+            })
+            .observe(took.as_secs_f64());
+    }
     for (result, count) in [("hit", hits), ("miss", misses)] {
         if count > 0 {
             state
@@ -397,11 +408,17 @@ async fn check_images(
     let Some(object) = admitted_object(review) else {
         return Vec::new();
     };
+    let started = Instant::now();
     let outcome = images
         .gate
         .check(object, &images.verifier, &images.cache, due)
         .await;
-    count_cache_lookups(state, outcome.cache_hits, outcome.cache_misses);
+    count_cache_lookups(
+        state,
+        outcome.cache_hits,
+        outcome.cache_misses,
+        started.elapsed(),
+    );
     outcome
         .violations
         .into_iter()
@@ -439,6 +456,7 @@ async fn mutate(
         (&runtime.images, admitted_object(&review), excluded)
         && images.gate.config().pin_digests
     {
+        let started = Instant::now();
         let (patch, results) = images
             .gate
             .pin(
@@ -448,7 +466,7 @@ async fn mutate(
                 images_due(start, deadline),
             )
             .await;
-        record_pins(&state, &results, &mut pinned);
+        record_pins(&state, &results, started.elapsed(), &mut pinned);
         if !patch.0.is_empty() {
             response = match response.with_patch(patch) {
                 Ok(patched) => patched,
@@ -508,9 +526,19 @@ fn base64_patch(mut review: serde_json::Value) -> Vec<u8> {
 }
 
 /// Counts the cache lookups of a pinning and lists the images pinned (`image@digest`).
-fn record_pins(state: &AppState, results: &[ImageResult], pinned: &mut Vec<String>) {
+fn record_pins(
+    state: &AppState,
+    results: &[ImageResult],
+    took: Duration,
+    pinned: &mut Vec<String>,
+) {
     let count = |lookup| results.iter().filter(|r| r.cache == lookup).count() as u64;
-    count_cache_lookups(state, count(CacheLookup::Hit), count(CacheLookup::Miss));
+    count_cache_lookups(
+        state,
+        count(CacheLookup::Hit),
+        count(CacheLookup::Miss),
+        took,
+    );
     for result in results {
         if let ImageVerdict::Verified { digest } = &result.verdict {
             pinned.push(format!("{}@{digest}", result.image));
