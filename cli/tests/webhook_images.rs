@@ -331,6 +331,70 @@ fn signed_images_are_admitted_and_every_failure_is_denied_with_its_reason() {
     assert_eq!(sample(&webhook.metrics(), MISSES), misses + 1);
 }
 
+/// bcrypt of "registry-secret" (cost 4), as `htpasswd -B` writes it.
+const PASSWORD_BCRYPT: &str = "$2b$04$x/sMOxbQSvkNMtfMJb9GHuo40WQBoW7YSswt.aMrJS49E0svrzcBa";
+
+#[test]
+fn a_private_registry_is_reached_with_the_password_file_and_its_change_reloads() {
+    let registry = TestRegistry::start_with_basic_auth("tollgate", PASSWORD_BCRYPT);
+    let rt = runtime();
+    let client = tollgate_engine::oci::Registry::new(tollgate_engine::oci::RegistryOptions {
+        credentials: tollgate_engine::oci::Credentials::Basic {
+            username: "tollgate".into(),
+            password: "registry-secret".into(),
+        },
+        ..registry.options()
+    })
+    .unwrap();
+    let app = registry.image("private/app:1");
+    rt.block_on(push_image(&client, &app, "private"));
+    let signing = Signing::new();
+    signing.run(&[
+        "sign",
+        &app,
+        "--key",
+        "cosign.key",
+        "--password-file",
+        "password",
+        "--allow-insecure-registry",
+        "--registry-username",
+        "tollgate",
+        "--registry-password",
+        "registry-secret",
+    ]);
+    let mut webhook = Webhook::start(
+        &format!(
+            "policies:\n  bundled: false\n  paths: [policy]\nimages:\n  registry:\n    insecure: [\"{0}\"]\n    username: tollgate\n    passwordFile: secret/password\n    retries: 0\n  policies:\n    - name: private\n      images: [\"{0}/**\"]\n      key: cosign.pub\n",
+            registry.address
+        ),
+        &[
+            ("policy/main.rego", NO_FINDINGS),
+            ("cosign.pub", &signing.public_key("cosign")),
+            ("secret/password", "registry-secret\n"),
+        ],
+    );
+    let response = webhook.review(pod_review("private", &[&app]));
+    assert_eq!(response["allowed"], true, "{response}");
+
+    // A rotated (here: wrong) password reloads the configuration, and a new cache.
+    let from = webhook.seen.len();
+    std::fs::write(webhook.dir.path().join("secret/password"), "wrong\n").unwrap();
+    webhook
+        .wait_log_after(
+            from,
+            |v| v["message"] == "configuration reloaded",
+            Duration::from_secs(60),
+        )
+        .expect("the password file's change reloads");
+    let response = webhook.review(pod_review("private-wrong", &[&app]));
+    assert_eq!(response["allowed"], false, "{response}");
+    assert!(
+        message(&response).contains("denied access"),
+        "{}",
+        message(&response)
+    );
+}
+
 /// The identity and issuer of the Sigstore conformance vectors (public-good instance).
 const CONFORMANCE_IDENTITY: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
 const CONFORMANCE_ISSUER: &str = "https://token.actions.githubusercontent.com";

@@ -54,9 +54,17 @@ impl CosignVerifier {
             }
             None => Vec::new(),
         };
-        let credentials = match &registry.docker_config {
-            Some(path) => Credentials::DockerConfigFile(path.clone()),
-            None => Credentials::DockerConfig,
+        let credentials = match (
+            &registry.username,
+            &registry.password_file,
+            &registry.docker_config,
+        ) {
+            (Some(username), Some(path), _) => Credentials::Basic {
+                username: username.clone(),
+                password: read(path)?.trim_end_matches(['\r', '\n']).to_string(),
+            },
+            (_, _, Some(path)) => Credentials::DockerConfigFile(path.clone()),
+            _ => Credentials::DockerConfig,
         };
         let registry = Registry::new(RegistryOptions {
             credentials,

@@ -64,6 +64,12 @@ pub struct RegistryConfig {
     /// `~/.docker/config.json`, else anonymous.
     #[serde(default)]
     pub docker_config: Option<PathBuf>,
+    /// One user name for every registry (instead of `dockerConfig`), with its password in
+    /// `passwordFile` (a mounted Secret: never in this file).
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub password_file: Option<PathBuf>,
     /// Longest single registry request (the request deadline bounds the whole anyway).
     #[serde(default = "default_registry_timeout")]
     pub timeout_milliseconds: u64,
@@ -78,6 +84,8 @@ impl Default for RegistryConfig {
             insecure: Vec::new(),
             ca_file: None,
             docker_config: None,
+            username: None,
+            password_file: None,
             timeout_milliseconds: default_registry_timeout(),
             retries: default_registry_retries(),
         }
@@ -164,6 +172,18 @@ impl ImagePolicyConfig {
         if self.registry.retries > 10 {
             return Err(("registry.retries".into(), "must be at most 10".into()));
         }
+        if self.registry.username.is_some() != self.registry.password_file.is_some() {
+            return Err((
+                "registry.username".into(),
+                "give both username and passwordFile, or neither".into(),
+            ));
+        }
+        if self.registry.username.is_some() && self.registry.docker_config.is_some() {
+            return Err((
+                "registry.dockerConfig".into(),
+                "give either dockerConfig or username and passwordFile".into(),
+            ));
+        }
         if let Some(index) = self.registry.insecure.iter().position(String::is_empty) {
             return Err((
                 format!("registry.insecure[{index}]"),
@@ -208,6 +228,7 @@ impl ImagePolicyConfig {
         };
         self.registry.ca_file.iter_mut().for_each(resolve);
         self.registry.docker_config.iter_mut().for_each(resolve);
+        self.registry.password_file.iter_mut().for_each(resolve);
         for policy in &mut self.policies {
             policy.key.iter_mut().for_each(resolve);
             if let Some(keyless) = &mut policy.keyless {
@@ -224,6 +245,7 @@ impl ImagePolicyConfig {
             .ca_file
             .iter()
             .chain(&self.registry.docker_config)
+            .chain(&self.registry.password_file)
             .cloned()
             .collect();
         for policy in &self.policies {
