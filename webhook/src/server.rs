@@ -753,6 +753,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_patch_travels_as_base64() {
+        use base64::Engine as _;
+        let request: kube_core::admission::AdmissionRequest<kube_core::DynamicObject> =
+            serde_json::from_value(serde_json::json!({
+                "uid": "u1",
+                "kind": {"group": "", "version": "v1", "kind": "Pod"},
+                "resource": {"group": "", "version": "v1", "resource": "pods"},
+                "operation": "CREATE",
+                "userInfo": {},
+            }))
+            .unwrap();
+        let patch: json_patch::Patch = serde_json::from_value(serde_json::json!([
+            {"op": "replace", "path": "/spec/containers/0/image", "value": "a@sha256:1"}
+        ]))
+        .unwrap();
+        let review = kube_core::admission::AdmissionResponse::from(&request)
+            .with_patch(patch)
+            .unwrap()
+            .into_review();
+        let json: serde_json::Value =
+            serde_json::from_slice(&base64_patch(serde_json::to_value(review).unwrap())).unwrap();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(json["response"]["patch"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            r#"[{"op":"replace","path":"/spec/containers/0/image","value":"a@sha256:1"}]"#
+        );
+        assert_eq!(json["response"]["patchType"], "JSONPatch");
+    }
+
+    #[test]
     fn the_api_servers_timeout_is_read() {
         assert_eq!(
             requested_timeout("timeout=5s"),
