@@ -140,6 +140,10 @@ pub struct WebhookManifestsArgs {
     /// outside the cluster, e.g. https://127.0.0.1:8443/validate)
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
+    /// The webhook configuration the pods run (with the public keys beside it) in place
+    /// of the generated one; with images.pinDigests the bundle registers /mutate too
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -3,23 +3,17 @@
 //! manifests` checked by `tollgate test`.
 
 mod common;
+mod webhook_support;
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
-use rustls::pki_types::CertificateDer;
-use rustls::pki_types::pem::PemObject;
 use serde_json::{Value, json};
-
-/// How long a server may take to compile its policies and become ready (debug build).
-const READY_TIMEOUT: Duration = Duration::from_secs(120);
+use webhook_support::{Authority, Webhook, client, write_config};
 
 fn capture(name: &str) -> Vec<u8> {
     let path = common::root()
@@ -32,72 +26,6 @@ fn capture_json(name: &str) -> Value {
     serde_json::from_slice(&capture(name)).expect("captures are JSON")
 }
 
-/// A certificate authority for the test, and serving certificates it signs.
-struct Authority {
-    issuer: Issuer<'static, KeyPair>,
-    pem: String,
-}
-
-impl Authority {
-    fn new(name: &str) -> Self {
-        let key = KeyPair::generate().expect("a CA key");
-        let mut params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params
-            .distinguished_name
-            .push(rcgen::DnType::CommonName, name);
-        let certificate = params.self_signed(&key).expect("a CA certificate");
-        Self {
-            pem: certificate.pem(),
-            issuer: Issuer::new(params, key),
-        }
-    }
-
-    /// A certificate for 127.0.0.1 and its key, as PEM.
-    fn serving(&self) -> (String, String) {
-        let key = KeyPair::generate().expect("a serving key");
-        let params = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".into()])
-            .expect("serving params");
-        let certificate = params.signed_by(&key, &self.issuer).expect("signed");
-        (certificate.pem(), key.serialize_pem())
-    }
-}
-
-fn client(roots: &[&str]) -> reqwest::blocking::Client {
-    let mut store = rustls::RootCertStore::empty();
-    for pem in roots {
-        for certificate in CertificateDer::pem_slice_iter(pem.as_bytes()) {
-            store
-                .add(certificate.expect("PEM certificate"))
-                .expect("a root");
-        }
-    }
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .expect("TLS versions")
-    .with_root_certificates(store)
-    .with_no_client_auth();
-    reqwest::blocking::Client::builder()
-        .use_preconfigured_tls(config)
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("an HTTPS client")
-}
-
-/// A running `tollgate webhook serve`, killed when dropped.
-struct Webhook {
-    child: Child,
-    dir: tempfile::TempDir,
-    address: String,
-    logs: Receiver<String>,
-    /// Every stdout line read so far.
-    seen: Vec<String>,
-    authority: Authority,
-    client: reqwest::blocking::Client,
-}
-
 const CAPTURE_POLICY: &str = r#"package main
 import rego.v1
 
@@ -108,172 +36,6 @@ deny contains msg if {
 	msg := sprintf("pod %s has label deny=true", [input.metadata.name])
 }
 "#;
-
-impl Webhook {
-    /// Starts a server with `config` (YAML after `listen` and `tls`) and `files` beside it.
-    fn start(config: &str, files: &[(&str, &str)]) -> Self {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let authority = Authority::new("tollgate test CA");
-        let (cert, key) = authority.serving();
-        std::fs::write(dir.path().join("tls.crt"), cert).unwrap();
-        std::fs::write(dir.path().join("tls.key"), key).unwrap();
-        for (name, text) in files {
-            let path = dir.path().join(name);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        write_config(dir.path(), config);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tollgate"))
-            .args(["webhook", "serve", "--config", "webhook.yaml"])
-            .current_dir(dir.path())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("tollgate starts");
-        let (sender, logs) = channel();
-        let stdout = child.stdout.take().expect("piped stdout");
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let client = client(&[&authority.pem]);
-        let mut webhook = Self {
-            child,
-            dir,
-            address: String::new(),
-            logs,
-            seen: Vec::new(),
-            authority,
-            client,
-        };
-        let listening = webhook
-            .wait_log(|v| v["message"] == "listening", READY_TIMEOUT)
-            .unwrap_or_else(|| panic!("no listening line; stderr: {}", webhook.stderr()));
-        webhook.address = listening["address"].as_str().unwrap().to_string();
-        let deadline = Instant::now() + READY_TIMEOUT;
-        loop {
-            let ready = webhook
-                .client
-                .get(webhook.url("/readyz"))
-                .send()
-                .is_ok_and(|r| r.status() == 200);
-            if ready {
-                break;
-            }
-            assert!(Instant::now() < deadline, "not ready in time");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        webhook
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("https://{}{path}", self.address)
-    }
-
-    fn stderr(&mut self) -> String {
-        let _ = self.child.kill();
-        let mut text = String::new();
-        if let Some(mut stderr) = self.child.stderr.take() {
-            let _ = stderr.read_to_string(&mut text);
-        }
-        text
-    }
-
-    /// Waits for a JSON log line that satisfies `predicate` (lines already seen count).
-    fn wait_log(&mut self, predicate: impl Fn(&Value) -> bool, timeout: Duration) -> Option<Value> {
-        self.wait_log_after(0, predicate, timeout)
-    }
-
-    /// Waits for a JSON log line after the first `from` lines that satisfies `predicate`.
-    fn wait_log_after(
-        &mut self,
-        from: usize,
-        predicate: impl Fn(&Value) -> bool,
-        timeout: Duration,
-    ) -> Option<Value> {
-        let matches = |line: &str| {
-            serde_json::from_str::<Value>(line)
-                .ok()
-                .filter(|v| predicate(v))
-        };
-        if let Some(found) = self.seen.iter().skip(from).find_map(|l| matches(l)) {
-            return Some(found);
-        }
-        let deadline = Instant::now() + timeout;
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            let Ok(line) = self.logs.recv_timeout(left) else {
-                return None;
-            };
-            let found = matches(&line);
-            self.seen.push(line);
-            if found.is_some() {
-                return found;
-            }
-        }
-        None
-    }
-
-    /// The audit record of request `uid`.
-    fn audit(&mut self, uid: &str) -> Value {
-        self.wait_log(
-            |v| v["target"] == "tollgate::audit" && v["uid"] == uid,
-            Duration::from_secs(10),
-        )
-        .unwrap_or_else(|| panic!("no audit record for {uid}"))
-    }
-
-    /// POSTs a body to /validate; the status and the text of the answer.
-    fn post(&self, body: Vec<u8>, query: &str) -> (u16, String) {
-        let response = self
-            .client
-            .post(self.url(&format!("/validate{query}")))
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .expect("an answer");
-        (response.status().as_u16(), response.text().expect("a body"))
-    }
-
-    /// The AdmissionResponse to a review.
-    fn review(&self, body: Vec<u8>) -> Value {
-        let (status, text) = self.post(body, "?timeout=5s");
-        assert_eq!(status, 200, "{text}");
-        let review: Value = serde_json::from_str(&text).expect("a JSON answer");
-        assert_eq!(review["apiVersion"], "admission.k8s.io/v1");
-        assert_eq!(review["kind"], "AdmissionReview");
-        review["response"].clone()
-    }
-
-    fn metrics(&self) -> String {
-        self.client
-            .get(self.url("/metrics"))
-            .send()
-            .expect("metrics")
-            .text()
-            .expect("metrics text")
-    }
-}
-
-impl Drop for Webhook {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn write_config(dir: &Path, extra: &str) {
-    let text = format!(
-        "listen: 127.0.0.1:0\ntls:\n  certFile: tls.crt\n  keyFile: tls.key\nreloadIntervalSeconds: 1\n{extra}"
-    );
-    // Written whole and renamed, as a ConfigMap update would appear.
-    let temporary = dir.join(".webhook.yaml.new");
-    std::fs::write(&temporary, text).unwrap();
-    std::fs::rename(temporary, dir.join("webhook.yaml")).unwrap();
-}
 
 fn write_atomically(path: &Path, text: &str) {
     let temporary = path.with_extension("new");

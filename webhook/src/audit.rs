@@ -93,3 +93,22 @@ pub fn rejected(status: u16, reason: &str, elapsed: Duration) {
         "admission request rejected"
     );
 }
+
+/// Records an answer of `/mutate`: the images pinned to their verified digests.
+pub fn mutation(review: &Review, pinned: &[String], elapsed: Duration) {
+    let request = &review.request;
+    tracing::info!(
+        target: "tollgate::audit",
+        uid = %request.uid,
+        operation = crate::config::Operation::from(&request.operation).name(),
+        kind = %request.kind.kind,
+        namespace = %request.namespace.as_deref().unwrap_or_default(),
+        name = %request.name,
+        dry_run = request.dry_run,
+        allowed = true,
+        decision = if pinned.is_empty() { "unchanged" } else { "pinned" },
+        pinned = %pinned.join(","),
+        duration_ms = elapsed.as_secs_f64() * 1000.0,
+        "admission mutation"
+    );
+}

@@ -585,6 +585,40 @@ mod tests {
     }
 
     #[test]
+    fn image_policies_are_validated_and_their_files_resolved() {
+        let config = load(&format!(
+            "{TLS}images:\n  registry:\n    insecure: [\"127.0.0.1:5000\"]\n    caFile: ca.pem\n  policies:\n    - name: team\n      images: [\"registry.example/**\"]\n      key: keys/cosign.pub\n      attestations: [slsaprovenance]\n    - name: ci\n      images: [\"ghcr.io/shop/**\"]\n      keyless:\n        identityRegexp: \"^https://github.com/shop/\"\n        issuer: https://token.actions.githubusercontent.com\n"
+        ))
+        .unwrap();
+        let images = config.images.unwrap();
+        assert_eq!(images.registry.retries, 1);
+        let files = images.files();
+        assert_eq!(files.len(), 2, "{files:?}");
+        assert!(files.iter().all(|f| f.is_absolute()), "{files:?}");
+        assert!(files[1].ends_with("keys/cosign.pub"));
+
+        let error = load(&format!(
+            "{TLS}images:\n  policies:\n    - name: ci\n      images: [\"*\"]\n      keyless:\n        identity: a@example.com\n        identityRegexp: \"a\"\n        issuer: x\n"
+        ))
+        .unwrap_err();
+        assert!(
+            error.to_string().contains("images.policies[0].keyless")
+                && error.to_string().contains("exactly one of identity"),
+            "{error}"
+        );
+        let error = load(&format!(
+            "{TLS}images:\n  registry:\n    timeoutMilliseconds: 0\n  policies: []\n"
+        ))
+        .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("images.registry.timeoutMilliseconds"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn invalid_yaml_points_at_its_line() {
         let error = load(&format!("{TLS}rules: [\n")).unwrap_err();
         assert!(error.line.is_some(), "{error}");

@@ -1,9 +1,11 @@
-//! tollgate's Kubernetes validating admission webhook: the bundled and user Rego
-//! policies (and, through a seam, signed-image verification) in front of an API server,
-//! over HTTPS with rustls, plus the manifests that deploy it.
+//! tollgate's Kubernetes admission webhook: the bundled and user Rego policies and
+//! signed-image verification (the engine's cosign code) in front of an API server, over
+//! HTTPS with rustls, an optional mutating endpoint that pins verified tags to their
+//! digests, plus the manifests that deploy it.
 
 pub mod audit;
 pub mod config;
+pub mod cosign;
 pub mod images;
 pub mod manifests;
 pub mod metrics;

@@ -1,5 +1,6 @@
 //! `tollgate webhook manifests`: the deploy bundle, from Namespace to
-//! ValidatingWebhookConfiguration, hardened so that tollgate's own restricted policies
+//! ValidatingWebhookConfiguration (and the MutatingWebhookConfiguration of `/mutate` when
+//! the configuration pins digests), hardened so that tollgate's own restricted policies
 //! find nothing in it. Each object is written as JSON for readability and read back
 //! through its k8s-openapi type, so a misspelt field or a wrong type fails here, not in
 //! the cluster.
@@ -7,7 +8,9 @@
 use std::path::Path;
 
 use base64::Engine;
-use k8s_openapi::api::admissionregistration::v1::ValidatingWebhookConfiguration;
+use k8s_openapi::api::admissionregistration::v1::{
+    MutatingWebhookConfiguration, ValidatingWebhookConfiguration,
+};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Service, ServiceAccount};
@@ -19,6 +22,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use yaml_rust2::{Yaml, YamlEmitter};
+
+use crate::config::Config;
 
 /// The name of every object of the bundle.
 pub const NAME: &str = "tollgate-webhook";
@@ -42,6 +47,83 @@ pub struct ManifestOptions {
     /// PEM of the CA that signed the serving certificate (the certificate itself when
     /// self-signed): the API server trusts the webhook through it.
     pub ca_pem: Vec<u8>,
+    /// The configuration the pods run (`--config`), instead of the generated one.
+    pub config: Option<DeployedConfig>,
+}
+
+/// A webhook configuration file deployed as the ConfigMap, with the public keys beside
+/// it, and what it needs from the bundle.
+#[derive(Debug, Clone)]
+pub struct DeployedConfig {
+    /// The file as written: paths in it are read inside the pod, relative ones from the
+    /// ConfigMap's mount (`/etc/tollgate/config`).
+    pub text: String,
+    /// Key files the configuration names that lie beside it, by file name.
+    pub files: Vec<(String, String)>,
+    /// `images.pinDigests`: register `/mutate`.
+    pub pin_digests: bool,
+    /// `images` is set: the pods must reach registries.
+    pub verifies_images: bool,
+}
+
+impl DeployedConfig {
+    /// Loads and validates `path` as the server would, and collects the public keys it
+    /// names beside it.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let config = Config::load(path).map_err(|e| e.to_string())?;
+        if i32::from(config.listen.port()) != PORT {
+            return Err(format!(
+                "{}: listen {} must use port {PORT}, the port of the Deployment's container",
+                path.display(),
+                config.listen
+            ));
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut files = Vec::new();
+        let keys = config
+            .images
+            .iter()
+            .flat_map(|images| images.policies.iter().filter_map(|p| p.key.as_ref()));
+        for key in keys {
+            let beside = key
+                .canonicalize()
+                .ok()
+                .filter(|k| k.parent() == Some(dir.as_path()));
+            let name = beside
+                .as_ref()
+                .and_then(|k| k.file_name())
+                .and_then(|n| n.to_str())
+                .filter(|n| {
+                    n.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-._".contains(c))
+                });
+            let Some(name) = name else {
+                return Err(format!(
+                    "{}: key {} must be a file beside the configuration (it is deployed in the ConfigMap)",
+                    path.display(),
+                    key.display()
+                ));
+            };
+            let pem =
+                std::fs::read_to_string(key).map_err(|e| format!("{}: {e}", key.display()))?;
+            if !files.iter().any(|(n, _)| n == name) {
+                files.push((name.to_string(), pem));
+            }
+        }
+        let images = config.images.as_ref();
+        Ok(Self {
+            text,
+            files,
+            pin_digests: images.is_some_and(|i| i.pin_digests),
+            verifies_images: images.is_some(),
+        })
+    }
 }
 
 impl ManifestOptions {
@@ -75,11 +157,23 @@ pub fn render(options: &ManifestOptions) -> Result<String, String> {
     if options.replicas < 2 {
         return Err("--replicas must be at least 2, so the webhook survives a disruption".into());
     }
-    let documents = objects(options)?;
+    let mut documents = objects(options)?;
+    if let Some(config) = &options.config {
+        if config.verifies_images {
+            // After the default-deny policies: the webhook's own egress to registries.
+            documents.insert(documents.len() - 1, registry_egress(options)?);
+        }
+        if config.pin_digests {
+            documents.push(mutating_webhook(options)?);
+        }
+    }
     let mut out = String::from(HEADER);
-    for (index, document) in documents.iter().enumerate() {
-        if index + 1 == documents.len() {
+    for document in &documents {
+        if document["kind"] == "ValidatingWebhookConfiguration" {
             out.push_str(FAILURE_POLICY_GUIDANCE);
+        }
+        if document["kind"] == "MutatingWebhookConfiguration" {
+            out.push_str(PIN_DIGESTS_GUIDANCE);
         }
         let mut text = String::new();
         let mut emitter = YamlEmitter::new(&mut text);
@@ -107,6 +201,11 @@ const FAILURE_POLICY_GUIDANCE: &str = "\
 # not sent: add them to the rules when a policy opts into them (match.operations).
 ";
 
+const PIN_DIGESTS_GUIDANCE: &str = "\
+# images.pinDigests: /mutate replaces each verified tag with tag@sha256:... (the digest that
+# was verified) and never denies; /validate, called after it, denies unverified images.
+";
+
 fn typed<T: DeserializeOwned + Serialize>(value: Value) -> Result<Value, String> {
     let object: T = serde_json::from_value(value).map_err(|e| e.to_string())?;
     serde_json::to_value(object).map_err(|e| e.to_string())
@@ -115,7 +214,7 @@ fn typed<T: DeserializeOwned + Serialize>(value: Value) -> Result<Value, String>
 fn objects(options: &ManifestOptions) -> Result<Vec<Value>, String> {
     let namespace = options.namespace.as_str();
     let labels = json!({"app.kubernetes.io/name": NAME});
-    let config = format!(
+    let generated = format!(
         "listen: 0.0.0.0:{PORT}\n\
          tls:\n  certFile: /etc/tollgate/tls/tls.crt\n  keyFile: /etc/tollgate/tls/tls.key\n\
          timeoutSeconds: {}\n\
@@ -149,7 +248,7 @@ fn objects(options: &ManifestOptions) -> Result<Vec<Value>, String> {
         typed::<ConfigMap>(json!({
             "apiVersion": "v1", "kind": "ConfigMap",
             "metadata": {"name": NAME, "namespace": namespace, "labels": labels},
-            "data": {"webhook.yaml": config}
+            "data": config_map_data(options, generated)
         }))?,
         typed::<Deployment>(json!({
             "apiVersion": "apps/v1", "kind": "Deployment",
@@ -281,6 +380,95 @@ fn objects(options: &ManifestOptions) -> Result<Vec<Value>, String> {
             }]
         }))?,
     ])
+}
+
+/// The ConfigMap's files: the given configuration and its keys, or the generated one.
+fn config_map_data(options: &ManifestOptions, generated: String) -> Value {
+    let mut data = serde_json::Map::new();
+    match &options.config {
+        Some(config) => {
+            data.insert("webhook.yaml".into(), Value::from(config.text.clone()));
+            for (name, pem) in &config.files {
+                data.insert(name.clone(), Value::from(pem.clone()));
+            }
+        }
+        None => {
+            data.insert("webhook.yaml".into(), Value::from(generated));
+        }
+    }
+    Value::Object(data)
+}
+
+/// Egress to DNS and to registries over HTTPS, which image verification needs beside
+/// the default-deny policy.
+fn registry_egress(options: &ManifestOptions) -> Result<Value, String> {
+    typed::<NetworkPolicy>(json!({
+        "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+        "metadata": {"name": format!("{NAME}-registries"), "namespace": options.namespace,
+                     "labels": {"app.kubernetes.io/name": NAME}},
+        "spec": {
+            "podSelector": {"matchLabels": {"app.kubernetes.io/name": NAME}},
+            "policyTypes": ["Egress"],
+            // Registries on another port than 443 need their port added here.
+            "egress": [{"ports": [
+                {"protocol": "UDP", "port": 53},
+                {"protocol": "TCP", "port": 53},
+                {"protocol": "TCP", "port": 443}
+            ]}]
+        }
+    }))
+}
+
+/// The MutatingWebhookConfiguration of `/mutate`: pods and workload templates only,
+/// called again if a later mutating webhook changes an image (`IfNeeded`).
+fn mutating_webhook(options: &ManifestOptions) -> Result<Value, String> {
+    let namespace = options.namespace.as_str();
+    let ca_bundle = base64::engine::general_purpose::STANDARD.encode(&options.ca_pem);
+    let client_config = match &options.url {
+        Some(url) => {
+            let Some(base) = url.strip_suffix("/validate") else {
+                return Err(format!(
+                    "--url {url:?} must end in /validate when images.pinDigests is on (/mutate is served beside it)"
+                ));
+            };
+            json!({"url": format!("{base}/mutate"), "caBundle": ca_bundle})
+        }
+        None => json!({
+            "service": {"namespace": namespace, "name": NAME, "path": "/mutate", "port": 443},
+            "caBundle": ca_bundle
+        }),
+    };
+    typed::<MutatingWebhookConfiguration>(json!({
+        "apiVersion": "admissionregistration.k8s.io/v1",
+        "kind": "MutatingWebhookConfiguration",
+        "metadata": {"name": NAME, "labels": {"app.kubernetes.io/name": NAME}},
+        "webhooks": [{
+            "name": "pin-digests.tollgate.dev",
+            "admissionReviewVersions": ["v1"],
+            "sideEffects": "None",
+            "failurePolicy": options.failure_policy,
+            "timeoutSeconds": options.timeout_seconds,
+            "matchPolicy": "Equivalent",
+            "reinvocationPolicy": "IfNeeded",
+            "clientConfig": client_config,
+            "namespaceSelector": {"matchExpressions": [{
+                "key": "kubernetes.io/metadata.name",
+                "operator": "NotIn",
+                "values": ["kube-system", namespace]
+            }]},
+            "rules": [{
+                "apiGroups": ["", "apps", "batch"],
+                "apiVersions": ["*"],
+                "operations": ["CREATE", "UPDATE"],
+                "resources": [
+                    "pods", "pods/ephemeralcontainers", "replicationcontrollers",
+                    "deployments", "replicasets", "statefulsets", "daemonsets",
+                    "jobs", "cronjobs"
+                ],
+                "scope": "Namespaced"
+            }]
+        }]
+    }))
 }
 
 fn to_yaml(value: &Value) -> Yaml {

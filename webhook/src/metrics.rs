@@ -38,6 +38,8 @@ pub struct Metrics {
     pub request_duration: Family<RequestLabels, Histogram>,
     pub evaluation_duration: Histogram,
     pub verification_cache: Family<CacheLabels, Counter>,
+    /// Time to check one request's images: `cached` when every one was in the cache.
+    pub image_duration: Family<CacheLabels, Histogram>,
     pub findings: Family<FindingLabels, Counter>,
     pub reloads: Family<ReloadLabels, Counter>,
 }
@@ -56,6 +58,9 @@ impl Default for Metrics {
         );
         let evaluation_duration = latency_histogram();
         let verification_cache = Family::<CacheLabels, Counter>::default();
+        let image_duration = Family::<CacheLabels, Histogram>::new_with_constructor(
+            latency_histogram as fn() -> Histogram,
+        );
         let findings = Family::<FindingLabels, Counter>::default();
         let reloads = Family::<ReloadLabels, Counter>::default();
         registry.register(
@@ -79,6 +84,11 @@ impl Default for Metrics {
             verification_cache.clone(),
         );
         registry.register(
+            "image_verification_duration_seconds",
+            "Time to verify one request's images, by result (cached: every image was in the cache; verified: at least one was not)",
+            image_duration.clone(),
+        );
+        registry.register(
             "policy_findings",
             "Policy findings, by policy and enforcement",
             findings.clone(),
@@ -94,6 +104,7 @@ impl Default for Metrics {
             request_duration,
             evaluation_duration,
             verification_cache,
+            image_duration,
             findings,
             reloads,
         }

@@ -1,6 +1,7 @@
-//! The HTTPS server: `/validate`, `/healthz`, `/readyz` and `/metrics`, Rego evaluation on
-//! a dedicated thread pool under a per-request deadline, reloads of the certificate and
-//! configuration, and a graceful shutdown on SIGTERM that drains in-flight requests.
+//! The HTTPS server: `/validate`, `/mutate` (digest pinning), `/healthz`, `/readyz` and
+//! `/metrics`, Rego evaluation on a dedicated thread pool and image verification under a
+//! per-request deadline, reloads of the certificate and configuration, and a graceful
+//! shutdown on SIGTERM that drains in-flight requests.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
@@ -25,7 +26,8 @@ use tollgate_engine::limits::Limits;
 use crate::audit;
 use crate::config::Enforcement;
 use crate::config::{Config, globs};
-use crate::images::{ImageGate, ImageVerifier, VerificationCache};
+use crate::cosign::CosignVerifier;
+use crate::images::{CacheLookup, ImageGate, ImageResult, ImageVerdict, VerificationCache};
 use crate::metrics::{CacheLabels, FindingLabels, Metrics, RequestLabels};
 use crate::policies::{AdmissionPolicies, Evaluation, PolicyFinding, PolicyLoader};
 use crate::review::{self, Decision, Review};
@@ -35,8 +37,6 @@ use crate::tls;
 pub struct ServeOptions {
     pub config_path: PathBuf,
     pub loader: PolicyLoader,
-    /// The image verifier (the cosign code); required when the configuration has `images`.
-    pub verifier: Option<Arc<dyn ImageVerifier>>,
 }
 
 /// Why the server could not start or had to stop.
@@ -49,7 +49,15 @@ struct Runtime {
     config: Config,
     policies: AdmissionPolicies,
     excluded_namespaces: GlobSet,
-    images: Option<ImageGate>,
+    images: Option<Images>,
+}
+
+/// Image verification as one configuration sets it up; its cache goes with it, so a
+/// reload (a new key, a changed policy) never answers from verdicts of the old one.
+struct Images {
+    gate: ImageGate,
+    verifier: CosignVerifier,
+    cache: VerificationCache,
 }
 
 struct AppState {
@@ -57,8 +65,6 @@ struct AppState {
     shutting_down: AtomicBool,
     metrics: Metrics,
     pool: rayon::ThreadPool,
-    verifier: Option<Arc<dyn ImageVerifier>>,
-    cache: VerificationCache,
 }
 
 /// Serves until SIGTERM or SIGINT, then drains in-flight requests.
@@ -81,8 +87,6 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
         shutting_down: AtomicBool::new(false),
         metrics: Metrics::default(),
         pool,
-        verifier: options.verifier.clone(),
-        cache: VerificationCache::default(),
     });
     let handle: Handle<std::net::SocketAddr> = Handle::new();
     let listen = config.listen;
@@ -125,6 +129,7 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
 fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/validate", post(validate))
+        .route("/mutate", post(mutate))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -168,19 +173,20 @@ fn refuse(state: &AppState, start: Instant, status: StatusCode, message: String)
     (status, format!("{message}\n")).into_response()
 }
 
-async fn validate(
-    State(state): State<Arc<AppState>>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
+/// The configuration in force and the request's AdmissionReview, or the error answer
+/// (503 while compiling, 413, 400).
+async fn read_review(
+    state: &AppState,
+    start: Instant,
+    headers: &HeaderMap,
     body: Body,
-) -> Response {
-    let start = Instant::now();
+) -> Result<(Arc<Runtime>, Arc<Review>), Response> {
     let Some(runtime) = state.runtime.load_full() else {
-        return (
+        return Err((
             StatusCode::SERVICE_UNAVAILABLE,
             "policies are still compiling; try again\n",
         )
-            .into_response();
+            .into_response());
     };
     let limit = runtime.config.max_request_bytes;
     let too_large = || {
@@ -192,7 +198,12 @@ async fn validate(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit) {
-        return refuse(&state, start, StatusCode::PAYLOAD_TOO_LARGE, too_large());
+        return Err(refuse(
+            state,
+            start,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            too_large(),
+        ));
     }
     let bytes = match Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX))
         .collect()
@@ -200,20 +211,38 @@ async fn validate(
     {
         Ok(collected) => collected.to_bytes(),
         Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
-            return refuse(&state, start, StatusCode::PAYLOAD_TOO_LARGE, too_large());
+            return Err(refuse(
+                state,
+                start,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                too_large(),
+            ));
         }
         Err(error) => {
-            return refuse(
-                &state,
+            return Err(refuse(
+                state,
                 start,
                 StatusCode::BAD_REQUEST,
                 format!("cannot read the request body: {error}"),
-            );
+            ));
         }
     };
-    let review = match review::parse(&bytes) {
-        Ok(review) => Arc::new(review),
-        Err(message) => return refuse(&state, start, StatusCode::BAD_REQUEST, message),
+    match review::parse(&bytes) {
+        Ok(review) => Ok((runtime, Arc::new(review))),
+        Err(message) => Err(refuse(state, start, StatusCode::BAD_REQUEST, message)),
+    }
+}
+
+async fn validate(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let start = Instant::now();
+    let (runtime, review) = match read_review(&state, start, &headers, body).await {
+        Ok(read) => read,
+        Err(response) => return response,
     };
     let requested = query.as_deref().and_then(requested_timeout);
     let deadline = runtime.config.deadline(requested);
@@ -287,7 +316,7 @@ async fn decide(
             let _ = sender.send((result, started.elapsed()));
         });
     }
-    let images = check_images(state, runtime, review);
+    let images = check_images(state, runtime, review, images_due(start, deadline));
     let joined =
         tokio::time::timeout_at(due.into(), async { tokio::join!(receiver, images) }).await;
     let past_deadline = || {
@@ -325,26 +354,38 @@ async fn decide(
     Decision::from_findings(&label, findings)
 }
 
-/// Image verification findings (none when the configuration has no `images`).
-async fn check_images(
-    state: &Arc<AppState>,
-    runtime: &Arc<Runtime>,
-    review: &Arc<Review>,
-) -> Vec<PolicyFinding> {
-    let (Some(gate), Some(verifier)) = (&runtime.images, &state.verifier) else {
-        return Vec::new();
-    };
+/// When image verification must be over: a little before the request's deadline, so an
+/// image still pending is denied with its own name and reason.
+fn images_due(start: Instant, deadline: Duration) -> Instant {
+    start + deadline - (deadline / 10).min(Duration::from_millis(200))
+}
+
+/// The object whose container images are verified: the new object of a CREATE or
+/// UPDATE (of the resource itself or of `pods/ephemeralcontainers`) that is not being
+/// deleted.
+fn admitted_object(review: &Review) -> Option<&serde_json::Value> {
     let view = review.view();
     let admitted = matches!(
         view.operation,
         crate::config::Operation::Create | crate::config::Operation::Update
     ) && !view.being_deleted
         && ["", "ephemeralcontainers"].contains(&view.subresource);
-    let Some(object) = review.request_json.get("object").filter(|_| admitted) else {
-        return Vec::new();
-    };
-    let outcome = gate.check(object, verifier.as_ref(), &state.cache).await;
-    for (result, count) in [("hit", outcome.cache_hits), ("miss", outcome.cache_misses)] {
+    review.request_json.get("object").filter(|_| admitted)
+}
+
+/// Counts cache lookups, and the time the images took when there were any.
+fn count_cache_lookups(state: &AppState, hits: u64, misses: u64, took: Duration) {
+    if hits + misses > 0 {
+        let result = if misses == 0 { "cached" } else { "verified" };
+        state
+            .metrics
+            .image_duration
+            .get_or_create(&CacheLabels {
+                result: result.into(),
+            })
+            .observe(took.as_secs_f64());
+    }
+    for (result, count) in [("hit", hits), ("miss", misses)] {
         if count > 0 {
             state
                 .metrics
@@ -355,6 +396,32 @@ async fn check_images(
                 .inc_by(count);
         }
     }
+}
+
+/// Image verification findings (none when the configuration has no `images`).
+async fn check_images(
+    state: &Arc<AppState>,
+    runtime: &Arc<Runtime>,
+    review: &Arc<Review>,
+    due: Instant,
+) -> Vec<PolicyFinding> {
+    let Some(images) = &runtime.images else {
+        return Vec::new();
+    };
+    let Some(object) = admitted_object(review) else {
+        return Vec::new();
+    };
+    let started = Instant::now();
+    let outcome = images
+        .gate
+        .check(object, &images.verifier, &images.cache, due)
+        .await;
+    count_cache_lookups(
+        state,
+        outcome.cache_hits,
+        outcome.cache_misses,
+        started.elapsed(),
+    );
     outcome
         .violations
         .into_iter()
@@ -365,6 +432,121 @@ async fn check_images(
             warning_rule: false,
         })
         .collect()
+}
+
+/// `/mutate`: allows every request, with a JSONPatch that pins each verified image tag
+/// to the digest that was verified (when `images.pinDigests` is on). Denying is left to
+/// `/validate`, which the API server calls after the mutating webhooks.
+async fn mutate(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let start = Instant::now();
+    let (runtime, review) = match read_review(&state, start, &headers, body).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let deadline = runtime
+        .config
+        .deadline(query.as_deref().and_then(requested_timeout));
+    let namespace = review.request.namespace.as_deref().unwrap_or_default();
+    let excluded = !namespace.is_empty() && runtime.excluded_namespaces.is_match(namespace);
+    let mut response = kube_core::admission::AdmissionResponse::from(&review.request);
+    let mut pinned = Vec::new();
+    if let (Some(images), Some(object), false) =
+        (&runtime.images, admitted_object(&review), excluded)
+        && images.gate.config().pin_digests
+    {
+        let started = Instant::now();
+        let (patch, results) = images
+            .gate
+            .pin(
+                object,
+                &images.verifier,
+                &images.cache,
+                images_due(start, deadline),
+            )
+            .await;
+        record_pins(&state, &results, started.elapsed(), &mut pinned);
+        if !patch.0.is_empty() {
+            response = match response.with_patch(patch) {
+                Ok(patched) => patched,
+                Err(error) => {
+                    return (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        format!("cannot encode the JSONPatch: {error}\n"),
+                    )
+                        .into_response();
+                }
+            };
+        }
+    }
+    let elapsed = start.elapsed();
+    let labels = RequestLabels {
+        operation: crate::config::Operation::from(&review.request.operation)
+            .name()
+            .into(),
+        decision: if pinned.is_empty() {
+            "unchanged"
+        } else {
+            "pinned"
+        }
+        .into(),
+    };
+    state.metrics.requests.get_or_create(&labels).inc();
+    state
+        .metrics
+        .request_duration
+        .get_or_create(&labels)
+        .observe(elapsed.as_secs_f64());
+    audit::mutation(&review, &pinned, elapsed);
+    match serde_json::to_value(response.into_review()).map(base64_patch) {
+        Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
+        Err(error) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("cannot encode the AdmissionReview response: {error}\n"),
+        )
+            .into_response(),
+    }
+}
+
+/// kube-core writes the patch's bytes as a JSON array of numbers (kube-rs/kube#1781);
+/// the API server reads a Go `[]byte`, which JSON carries as base64.
+fn base64_patch(mut review: serde_json::Value) -> Vec<u8> {
+    use base64::Engine as _;
+    if let Some(patch) = review.pointer_mut("/response/patch")
+        && let Some(numbers) = patch.as_array()
+    {
+        let bytes: Vec<u8> = numbers
+            .iter()
+            .filter_map(|n| n.as_u64().and_then(|n| u8::try_from(n).ok()))
+            .collect();
+        *patch = serde_json::Value::from(base64::engine::general_purpose::STANDARD.encode(bytes));
+    }
+    review.to_string().into_bytes()
+}
+
+/// Counts the cache lookups of a pinning and lists the images pinned (`image@digest`).
+fn record_pins(
+    state: &AppState,
+    results: &[ImageResult],
+    took: Duration,
+    pinned: &mut Vec<String>,
+) {
+    let count = |lookup| results.iter().filter(|r| r.cache == lookup).count() as u64;
+    count_cache_lookups(
+        state,
+        count(CacheLookup::Hit),
+        count(CacheLookup::Miss),
+        took,
+    );
+    for result in results {
+        if let ImageVerdict::Verified { digest } = &result.verdict {
+            pinned.push(format!("{}@{digest}", result.image));
+        }
+    }
 }
 
 /// The `timeout` the API server adds to the URL (`?timeout=5s`, a Go duration).
@@ -396,12 +578,6 @@ fn requested_timeout(query: &str) -> Option<Duration> {
 
 /// Loads and compiles the policies of a configuration off the async threads.
 async fn compile(config: Config, options: &ServeOptions) -> Result<Runtime, String> {
-    if config.images.is_some() && options.verifier.is_none() {
-        return Err(format!(
-            "{}: images: image verification is not available in this build of tollgate",
-            options.config_path.display()
-        ));
-    }
     let loader = options.loader.clone();
     tokio::task::spawn_blocking(move || {
         let limits = Limits {
@@ -411,7 +587,14 @@ async fn compile(config: Config, options: &ServeOptions) -> Result<Runtime, Stri
         let loaded = loader(&config.policies, limits)?;
         let policies = AdmissionPolicies::new(loaded, &config)?;
         let excluded_namespaces = globs(&config.excluded_namespaces)?;
-        let images = config.images.clone().map(ImageGate::new).transpose()?;
+        let images = match &config.images {
+            Some(images) => Some(Images {
+                verifier: CosignVerifier::new(images)?,
+                gate: ImageGate::new(images.clone())?,
+                cache: VerificationCache::default(),
+            }),
+            None => None,
+        };
         Ok(Runtime {
             config,
             policies,
@@ -446,13 +629,13 @@ fn fingerprint(paths: &[PathBuf]) -> u64 {
 }
 
 /// Every file whose change reloads the configuration: the file itself, the user's Rego
-/// and data files.
+/// and data files, and the keys, roots and credentials of image verification.
 async fn fingerprint_config(path: &std::path::Path, config: &Config) -> u64 {
     let mut roots = config.policies.paths.clone();
     roots.extend(config.policies.data.iter().cloned());
-    let path = path.to_path_buf();
+    let mut files = vec![path.to_path_buf()];
+    files.extend(config.images.iter().flat_map(|images| images.files()));
     tokio::task::spawn_blocking(move || {
-        let mut files = vec![path];
         for root in &roots {
             let _ = tollgate_engine::policy::collect(root, &mut |_| true, &mut files);
         }
@@ -568,6 +751,38 @@ async fn shutdown_on_signal(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_patch_travels_as_base64() {
+        use base64::Engine as _;
+        let request: kube_core::admission::AdmissionRequest<kube_core::DynamicObject> =
+            serde_json::from_value(serde_json::json!({
+                "uid": "u1",
+                "kind": {"group": "", "version": "v1", "kind": "Pod"},
+                "resource": {"group": "", "version": "v1", "resource": "pods"},
+                "operation": "CREATE",
+                "userInfo": {},
+            }))
+            .unwrap();
+        let patch: json_patch::Patch = serde_json::from_value(serde_json::json!([
+            {"op": "replace", "path": "/spec/containers/0/image", "value": "a@sha256:1"}
+        ]))
+        .unwrap();
+        let review = kube_core::admission::AdmissionResponse::from(&request)
+            .with_patch(patch)
+            .unwrap()
+            .into_review();
+        let json: serde_json::Value =
+            serde_json::from_slice(&base64_patch(serde_json::to_value(review).unwrap())).unwrap();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(json["response"]["patch"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            r#"[{"op":"replace","path":"/spec/containers/0/image","value":"a@sha256:1"}]"#
+        );
+        assert_eq!(json["response"]["patchType"], "JSONPatch");
+    }
 
     #[test]
     fn the_api_servers_timeout_is_read() {

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use tollgate_engine::limits::Limits;
 use tollgate_engine::policy::{Namespace, PolicyOptions};
 use tollgate_webhook::config::PoliciesConfig;
-use tollgate_webhook::manifests::{self, ManifestOptions};
+use tollgate_webhook::manifests::{self, DeployedConfig, ManifestOptions};
 use tollgate_webhook::policies::LoadedPolicies;
 
 use crate::args::{BundledArgs, PolicyArgs, WebhookArgs, WebhookCommand, WebhookManifestsArgs};
@@ -30,7 +30,6 @@ fn serve(config: &std::path::Path) -> Result<u8> {
     let options = tollgate_webhook::ServeOptions {
         config_path: config.to_path_buf(),
         loader: Arc::new(load),
-        verifier: None,
     };
     runtime.block_on(tollgate_webhook::serve(options))?;
     Ok(0)
@@ -94,6 +93,12 @@ fn print_manifests(args: &WebhookManifestsArgs) -> Result<u8> {
         timeout_seconds: args.timeout_seconds,
         url: args.url.clone(),
         ca_pem: ManifestOptions::read_ca(&args.cert, args.ca.as_deref())
+            .map_err(anyhow::Error::msg)?,
+        config: args
+            .config
+            .as_deref()
+            .map(DeployedConfig::load)
+            .transpose()
             .map_err(anyhow::Error::msg)?,
     };
     let text = manifests::render(&options).map_err(anyhow::Error::msg)?;
