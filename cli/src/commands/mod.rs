@@ -1,4 +1,5 @@
 pub mod blob;
+pub mod gator;
 pub mod image;
 pub mod parse;
 pub mod policies;

@@ -1,0 +1,85 @@
+//! `input.review`: the AdmissionRequest-like object a template sees, built from an object
+//! (as Gatekeeper's audit and gator build it: operation CREATE) or taken from a real
+//! AdmissionRequest.
+
+use serde_json::{Map, Value, json};
+
+use super::metadata_str;
+
+/// The review of an object as if it were being created.
+pub fn review_of_object(object: &Value) -> Result<Value, String> {
+    let api_version = object
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .filter(|v| !v.is_empty())
+        .ok_or("the object has no apiVersion")?;
+    let kind = object
+        .get("kind")
+        .and_then(Value::as_str)
+        .filter(|k| !k.is_empty())
+        .ok_or("the object has no kind")?;
+    let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+    let mut review = Map::new();
+    review.insert(
+        "kind".into(),
+        json!({"group": group, "version": version, "kind": kind}),
+    );
+    // AdmissionRequest leaves out an empty name and namespace.
+    if let Some(name) = metadata_str(object, "name").filter(|n| !n.is_empty()) {
+        review.insert("name".into(), Value::from(name));
+    }
+    if let Some(namespace) = metadata_str(object, "namespace").filter(|n| !n.is_empty()) {
+        review.insert("namespace".into(), Value::from(namespace));
+    }
+    review.insert("operation".into(), Value::from("CREATE"));
+    review.insert("userInfo".into(), json!({}));
+    review.insert("object".into(), object.clone());
+    Ok(Value::Object(review))
+}
+
+/// The review of a real AdmissionRequest: as given, except that a DELETE reviews the
+/// old object as its object (as Gatekeeper does).
+pub fn review_of_request(request: &Value) -> Result<Value, String> {
+    let Value::Object(fields) = request else {
+        return Err("the AdmissionRequest must be an object".into());
+    };
+    let mut review = fields.clone();
+    let present = |key: &str| review.get(key).is_some_and(|v| !v.is_null());
+    if !present("object") && !present("oldObject") {
+        return Err("the AdmissionRequest has neither object nor oldObject to review".into());
+    }
+    let kind_ok = review
+        .get("kind")
+        .is_some_and(|k| k.get("kind").and_then(Value::as_str).is_some());
+    if !kind_ok {
+        return Err("the AdmissionRequest has no kind.kind".into());
+    }
+    if review.get("operation").and_then(Value::as_str) == Some("DELETE") && !present("object") {
+        let old = review.get("oldObject").cloned().unwrap_or(Value::Null);
+        review.insert("object".into(), old);
+    }
+    Ok(Value::Object(review))
+}
+
+/// The objects a constraint's match is tried on: the object and the old object; the
+/// review matches when either does.
+pub fn matched_objects(review: &Value) -> Vec<&Value> {
+    ["object", "oldObject"]
+        .iter()
+        .filter_map(|key| review.get(*key))
+        .filter(|v| v.is_object())
+        .collect()
+}
+
+/// The namespace a review is in: `namespace`, else its object's.
+pub fn review_namespace(review: &Value) -> Option<&str> {
+    review
+        .get("namespace")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+        .or_else(|| {
+            matched_objects(review)
+                .into_iter()
+                .find_map(|o| metadata_str(o, "namespace").filter(|n| !n.is_empty()))
+        })
+}
