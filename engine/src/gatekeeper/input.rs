@@ -83,3 +83,41 @@ pub fn review_namespace(review: &Value) -> Option<&str> {
                 .find_map(|o| metadata_str(o, "namespace").filter(|n| !n.is_empty()))
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_object_is_reviewed_as_a_create() {
+        let object = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                            "metadata": {"name": "web", "namespace": "shop"}});
+        let review = review_of_object(&object).unwrap();
+        assert_eq!(
+            review["kind"],
+            json!({"group": "apps", "version": "v1", "kind": "Deployment"})
+        );
+        assert_eq!(review["operation"], "CREATE");
+        assert_eq!(review["name"], "web");
+        assert_eq!(review["namespace"], "shop");
+        assert_eq!(review["object"], object);
+        let core = review_of_object(&json!({"apiVersion": "v1", "kind": "Namespace",
+                                            "metadata": {"name": "shop"}}))
+        .unwrap();
+        assert_eq!(core["kind"]["group"], "");
+        assert!(core.get("namespace").is_none());
+        assert!(review_of_object(&json!({"kind": "Pod"})).is_err());
+    }
+
+    #[test]
+    fn a_delete_reviews_its_old_object() {
+        let old = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}});
+        let request = json!({"kind": {"group": "", "version": "v1", "kind": "Pod"},
+                             "operation": "DELETE", "object": null, "oldObject": old});
+        let review = review_of_request(&request).unwrap();
+        assert_eq!(review["object"], old);
+        assert!(
+            review_of_request(&json!({"kind": {"kind": "Pod"}, "operation": "CREATE"})).is_err()
+        );
+    }
+}

@@ -56,3 +56,31 @@ impl Inventory {
         json!({"inventory": {"cluster": self.cluster, "namespace": self.namespace}})
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_are_laid_out_as_gatekeeper_syncs_them() {
+        let mut inventory = Inventory::default();
+        let deployment = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                                "metadata": {"name": "web", "namespace": "shop"}});
+        let namespace = json!({"apiVersion": "v1", "kind": "Namespace",
+                               "metadata": {"name": "shop", "labels": {"env": "prod"}}});
+        inventory.add(&deployment).unwrap();
+        inventory.add(&namespace).unwrap();
+        let data = inventory.to_data();
+        assert_eq!(
+            data.pointer("/inventory/namespace/shop/apps~1v1/Deployment/web"),
+            Some(&deployment)
+        );
+        assert_eq!(
+            data.pointer("/inventory/cluster/v1/Namespace/shop"),
+            Some(&namespace)
+        );
+        assert_eq!(inventory.namespace("shop"), Some(&namespace));
+        assert_eq!(inventory.namespace("lab"), None);
+        assert!(inventory.add(&json!({"kind": "Pod"})).is_err());
+    }
+}

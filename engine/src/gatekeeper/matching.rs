@@ -342,3 +342,150 @@ fn check_wildcard(pattern: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn matcher(value: Value) -> Match {
+        Match::from_value(&value).expect("a valid match")
+    }
+
+    fn pod(namespace: &str, labels: Value) -> Value {
+        json!({"apiVersion": "v1", "kind": "Pod",
+               "metadata": {"name": "web-1", "namespace": namespace, "labels": labels}})
+    }
+
+    #[test]
+    fn wildcards_at_the_front_the_end_or_both() {
+        assert!(wildcard_matches("kube-*", "kube-system"));
+        assert!(!wildcard_matches("kube-*", "my-kube-system"));
+        assert!(wildcard_matches("*-system", "gatekeeper-system"));
+        assert!(!wildcard_matches("*-system", "system-a"));
+        assert!(wildcard_matches("*sys*", "kube-system-x"));
+        assert!(wildcard_matches("default", "default"));
+        assert!(!wildcard_matches("default", "default2"));
+        assert!(wildcard_matches("*", "anything"));
+        assert!(
+            Match::from_value(&json!({"namespaces": ["ku*be"]}))
+                .unwrap_err()
+                .contains("only at its start and end")
+        );
+    }
+
+    #[test]
+    fn kinds_need_group_and_kind() {
+        let m = matcher(json!({"kinds": [{"apiGroups": ["apps"], "kinds": ["Deployment"]}]}));
+        let deployment =
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}});
+        let other = json!({"apiVersion": "example.com/v1", "kind": "Deployment", "metadata": {"name": "d"}});
+        assert!(m.matches(&deployment, None, None).unwrap());
+        assert!(!m.matches(&other, None, None).unwrap());
+        assert!(!m.matches(&pod("a", json!({})), None, None).unwrap());
+        let any = matcher(json!({"kinds": [{"apiGroups": ["*"], "kinds": ["*"]}]}));
+        assert!(any.matches(&other, None, None).unwrap());
+        assert!(Match::default().matches(&other, None, None).unwrap());
+    }
+
+    #[test]
+    fn namespaces_and_exclusions_apply_to_namespaced_objects_and_namespaces() {
+        let m = matcher(json!({"namespaces": ["prod-*"], "excludedNamespaces": ["*-system"]}));
+        assert!(m.matches(&pod("prod-eu", json!({})), None, None).unwrap());
+        assert!(!m.matches(&pod("dev", json!({})), None, None).unwrap());
+        assert!(
+            !m.matches(&pod("prod-system", json!({})), None, None)
+                .unwrap()
+        );
+        // The request's namespace counts when the object does not say.
+        let bare = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}});
+        assert!(m.matches(&bare, Some("prod-us"), None).unwrap());
+        let namespace =
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "prod-x"}});
+        assert!(m.matches(&namespace, None, None).unwrap());
+        // Cluster-scoped objects are not filtered by namespaces.
+        let role = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "r"}});
+        assert!(m.matches(&role, None, None).unwrap());
+    }
+
+    #[test]
+    fn label_selector_operators() {
+        let m = matcher(json!({"labelSelector": {
+        "matchLabels": {"app": "shop"},
+        "matchExpressions": [
+            {"key": "tier", "operator": "In", "values": ["web", "api"]},
+            {"key": "track", "operator": "NotIn", "values": ["canary"]},
+            {"key": "team", "operator": "Exists"},
+            {"key": "skip", "operator": "DoesNotExist"}
+        ]}}));
+        let yes = pod("a", json!({"app": "shop", "tier": "web", "team": "x"}));
+        assert!(m.matches(&yes, None, None).unwrap());
+        for labels in [
+            json!({"app": "other", "tier": "web", "team": "x"}),
+            json!({"app": "shop", "tier": "batch", "team": "x"}),
+            json!({"app": "shop", "team": "x"}),
+            json!({"app": "shop", "tier": "web", "team": "x", "track": "canary"}),
+            json!({"app": "shop", "tier": "web"}),
+            json!({"app": "shop", "tier": "web", "team": "x", "skip": ""}),
+        ] {
+            assert!(
+                !m.matches(&pod("a", labels.clone()), None, None).unwrap(),
+                "{labels}"
+            );
+        }
+        let bad = Match::from_value(&json!({"labelSelector": {"matchExpressions": [
+            {"key": "a", "operator": "In", "values": []}]}}));
+        assert!(
+            bad.unwrap_err()
+                .contains(".labelSelector.matchExpressions[0].values")
+        );
+        let bad = Match::from_value(&json!({"labelSelector": {"matchExpressions": [
+            {"key": "a", "operator": "Like"}]}}));
+        assert!(bad.unwrap_err().contains("\"Like\" is not one of"));
+    }
+
+    #[test]
+    fn namespace_selector_reads_the_namespace_or_the_namespace_itself() {
+        let m = matcher(json!({"namespaceSelector": {"matchLabels": {"env": "prod"}}}));
+        let prod = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop", "labels": {"env": "prod"}}});
+        let dev = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "lab", "labels": {"env": "dev"}}});
+        assert!(
+            m.matches(&pod("shop", json!({})), None, Some(&prod))
+                .unwrap()
+        );
+        assert!(!m.matches(&pod("lab", json!({})), None, Some(&dev)).unwrap());
+        assert!(m.matches(&prod, None, None).unwrap());
+        assert!(!m.matches(&dev, None, None).unwrap());
+        let role = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "r"}});
+        assert!(m.matches(&role, None, None).unwrap());
+        let missing = m.matches(&pod("shop", json!({})), None, None).unwrap_err();
+        assert!(
+            missing.contains("needs the Namespace \"shop\""),
+            "{missing}"
+        );
+    }
+
+    #[test]
+    fn scope_and_name() {
+        let namespaced = matcher(json!({"scope": "Namespaced", "name": "web-*"}));
+        let cluster = matcher(json!({"scope": "Cluster"}));
+        let namespace =
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "web-ns"}});
+        assert!(
+            namespaced
+                .matches(&pod("a", json!({})), None, None)
+                .unwrap()
+        );
+        assert!(!namespaced.matches(&namespace, None, None).unwrap());
+        assert!(cluster.matches(&namespace, None, None).unwrap());
+        assert!(!cluster.matches(&pod("a", json!({})), None, None).unwrap());
+        let api = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "api", "namespace": "a"}});
+        assert!(!namespaced.matches(&api, None, None).unwrap());
+        assert!(
+            Match::from_value(&json!({"scope": "cluster"}))
+                .unwrap_err()
+                .contains(".scope")
+        );
+    }
+}

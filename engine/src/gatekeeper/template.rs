@@ -289,3 +289,103 @@ fn compile(
     }
     Ok((engine, format!("{package}.violation")))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn template(target: Value) -> Value {
+        json!({"apiVersion": "templates.gatekeeper.sh/v1", "kind": "ConstraintTemplate",
+               "metadata": {"name": "k8sdemo"},
+               "spec": {"crd": {"spec": {"names": {"kind": "K8sDemo"}}}, "targets": [target]}})
+    }
+
+    fn compile(target: Value) -> Result<Template, GatekeeperError> {
+        Template::from_document(&template(target), "t.yaml", &Limits::default())
+    }
+
+    fn messages(template: &Template, input: Value) -> Vec<String> {
+        let mut engine = template
+            .engine_with_data(&regorus::Value::new_object())
+            .unwrap();
+        let mut found: Vec<String> = template
+            .violations(&mut engine, &input)
+            .unwrap()
+            .into_iter()
+            .map(|v| v.msg)
+            .collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn inline_rego_with_libs_in_v0_syntax() {
+        let t = compile(json!({"target": "admission.k8s.gatekeeper.sh",
+            "rego": "package k8sdemo\nimport data.lib.names.bad\nviolation[{\"msg\": msg}] { bad(input.review.object.metadata.name)\n msg := sprintf(\"bad name %v\", [input.review.object.metadata.name]) }",
+            "libs": ["package lib.names\nbad(name) { startswith(name, input.parameters.prefix) }"]}))
+        .unwrap();
+        assert_eq!(t.kind, "K8sDemo");
+        let input = |name: &str| json!({"review": {"object": {"metadata": {"name": name}}}, "parameters": {"prefix": "tmp-"}});
+        assert_eq!(messages(&t, input("tmp-1")), vec!["bad name tmp-1"]);
+        assert!(messages(&t, input("web")).is_empty());
+    }
+
+    #[test]
+    fn code_list_rego_v1() {
+        let t = compile(json!({"target": "admission.k8s.gatekeeper.sh", "code": [
+            {"engine": "K8sNativeValidation", "source": {"validations": []}},
+            {"engine": "Rego", "source": {"version": "v1",
+             "rego": "package k8sdemo\nviolation contains {\"msg\": \"always\", \"details\": {\"n\": 1}} if { true }"}}]}))
+        .unwrap();
+        assert_eq!(
+            messages(&t, json!({"review": {}, "parameters": {}})),
+            vec!["always"]
+        );
+    }
+
+    #[test]
+    fn unusable_templates_say_why() {
+        let error = |target: Value| compile(target).unwrap_err().to_string();
+        assert!(
+            error(json!({"target": "admission.k8s.gatekeeper.sh", "code": [
+            {"engine": "K8sNativeValidation", "source": {"validations": []}}]}))
+            .contains("t.yaml: ConstraintTemplate k8sdemo: only CEL code")
+        );
+        assert!(
+            error(json!({"target": "admission.k8s.gatekeeper.sh",
+            "rego": "package k8sdemo\ndeny[msg] { msg := \"x\" }"}))
+            .contains("no violation rule")
+        );
+        assert!(
+            error(json!({"target": "admission.k8s.gatekeeper.sh",
+            "rego": "package k8sdemo\nviolation[{\"msg\": \"x\"}] { true }",
+            "libs": ["package helpers\nx := 1"]}))
+            .contains("a lib's package must start with \"lib\"")
+        );
+        assert!(
+            error(json!({"target": "other.target", "rego": "package a"}))
+                .contains("expected \"admission.k8s.gatekeeper.sh\"")
+        );
+        assert!(error(json!({"target": "admission.k8s.gatekeeper.sh", "rego": "package k8sdemo\nviolation[{"}))
+            .contains("t.yaml#k8sdemo"));
+        let mut misnamed =
+            template(json!({"target": "admission.k8s.gatekeeper.sh", "rego": "package a"}));
+        misnamed["metadata"]["name"] = json!("demo");
+        let e = Template::from_document(&misnamed, "t.yaml", &Limits::default()).unwrap_err();
+        assert!(e.message.contains("lower-case kind \"k8sdemo\""), "{e}");
+    }
+
+    #[test]
+    fn a_violation_without_a_string_msg_is_an_error() {
+        let t = compile(json!({"target": "admission.k8s.gatekeeper.sh",
+            "rego": "package k8sdemo\nviolation[{\"message\": \"x\"}] { true }"}))
+        .unwrap();
+        let mut engine = t.engine_with_data(&regorus::Value::new_object()).unwrap();
+        let e = t
+            .violations(&mut engine, &json!({"review": {}}))
+            .unwrap_err();
+        assert!(e.contains("string \"msg\""), "{e}");
+    }
+}
