@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod constraint;
+mod deprecated;
 pub mod input;
 pub mod inventory;
 pub mod library;

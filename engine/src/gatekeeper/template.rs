@@ -259,6 +259,7 @@ fn compile(
         limit: limits.eval_timeout,
         check_interval: TIMER_CHECK_INTERVAL,
     });
+    super::deprecated::add_to(&mut engine).map_err(|e| e.to_string())?;
     let path = format!("{file}#{name}");
     let add = |engine: &mut regorus::Engine, label: String, rego: &str, v1: bool| {
         engine.set_rego_v0(!v1);
