@@ -29,7 +29,7 @@ pub fn audit(library: &Library, files: &[InputFile]) -> (Vec<CheckResult>, Vec<F
             }
         }
     }
-    let prepared = match library.prepare(&inventory) {
+    let prepared = match library.prepare(inventory) {
         Ok(prepared) => prepared,
         Err(error) => {
             errors.push(FileError {
@@ -42,7 +42,7 @@ pub fn audit(library: &Library, files: &[InputFile]) -> (Vec<CheckResult>, Vec<F
     };
     let per_file: Vec<(Vec<CheckResult>, Vec<FileError>)> = files
         .par_iter()
-        .map(|file| audit_file(&prepared, library, file))
+        .map(|file| audit_file(&prepared, file))
         .collect();
     let mut results = Vec::new();
     for (file_results, file_errors) in per_file {
@@ -52,12 +52,8 @@ pub fn audit(library: &Library, files: &[InputFile]) -> (Vec<CheckResult>, Vec<F
     (results, errors)
 }
 
-fn audit_file(
-    prepared: &Prepared,
-    library: &Library,
-    file: &InputFile,
-) -> (Vec<CheckResult>, Vec<FileError>) {
-    let mut results: Vec<Option<CheckResult>> = vec![None; library.constraints.len()];
+fn audit_file(prepared: &Prepared, file: &InputFile) -> (Vec<CheckResult>, Vec<FileError>) {
+    let mut results: Vec<Option<CheckResult>> = vec![None; prepared.constraints().len()];
     let mut errors = Vec::new();
     for index in (0..file.documents.len()).filter(|&i| is_reviewed(file, i)) {
         let object = &file.documents[index].value;

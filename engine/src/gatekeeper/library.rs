@@ -168,11 +168,8 @@ impl Library {
             })
     }
 
-    /// Prepares every template's engine over `inventory`, once per run.
-    pub fn prepare<'a>(
-        &'a self,
-        inventory: &'a Inventory,
-    ) -> Result<Prepared<'a>, GatekeeperError> {
+    /// Prepares every template's engine over `inventory`, once per run (or per case).
+    pub fn prepare(&self, inventory: Inventory) -> Result<Prepared, GatekeeperError> {
         let data = to_rego(&inventory.to_data())
             .map_err(|message| GatekeeperError::new("data.inventory", message))?;
         let engines = self
@@ -189,7 +186,7 @@ impl Library {
             .map(|c| self.template_of(c))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Prepared {
-            library: self,
+            library: self.clone(),
             inventory,
             engines,
             template_of,
@@ -203,16 +200,21 @@ fn is_yaml(path: &Path) -> bool {
 
 /// A library ready to review objects against one inventory.
 #[derive(Clone)]
-pub struct Prepared<'a> {
-    library: &'a Library,
-    inventory: &'a Inventory,
+pub struct Prepared {
+    library: Library,
+    inventory: Inventory,
     /// One engine per template, in the library's order, with `data.inventory` loaded.
     engines: Vec<regorus::Engine>,
     /// The template of each constraint.
     template_of: Vec<usize>,
 }
 
-impl Prepared<'_> {
+impl Prepared {
+    /// The constraints reviews are checked against.
+    pub fn constraints(&self) -> &[Constraint] {
+        &self.library.constraints
+    }
+
     /// Evaluates every constraint that matches `review` (an `input.review`); in the
     /// library's order of constraints.
     pub fn review(&self, review: &Value) -> Result<Vec<Outcome<'_>>, String> {

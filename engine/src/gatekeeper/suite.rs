@@ -343,7 +343,7 @@ fn run_case(dir: &Path, library: &Library, case: &Case, limits: &Limits) -> Resu
                 .map_err(|e| format!("{}: {e}", path.display()))?;
         }
     }
-    let prepared = library.prepare(&inventory).map_err(|e| e.to_string())?;
+    let prepared = library.prepare(inventory).map_err(|e| e.to_string())?;
     let violations: Vec<RawViolation> = prepared
         .review(&review)?
         .into_iter()
