@@ -45,8 +45,13 @@ impl std::fmt::Debug for Template {
 
 /// The Rego of a template's admission target.
 struct RegoSource {
+    /// Where the Rego sits in the template (`spec.targets[0].rego`), so that compile
+    /// errors point at the element and the line inside it.
+    element: String,
     rego: String,
     libs: Vec<String>,
+    /// Where the libs sit (`spec.targets[0].libs`).
+    libs_element: String,
     /// `version: v1` in the `code` list, or `import rego.v1` in the source.
     v1: bool,
 }
@@ -90,7 +95,7 @@ impl Template {
             .or_else(|| spec.pointer("/crd/spec/validation/legacySchema"))
             .cloned();
         let source = admission_source(spec).map_err(context)?;
-        let (engine, violation_rule) = compile(&name, file, &source, limits).map_err(context)?;
+        let (engine, violation_rule) = compile(file, &source, limits).map_err(context)?;
         Ok(Self {
             name,
             kind,
@@ -200,9 +205,11 @@ fn admission_source(spec: &Value) -> Result<RegoSource, String> {
     let inline = target.get("rego").and_then(Value::as_str).unwrap_or("");
     if !inline.trim().is_empty() {
         return Ok(RegoSource {
+            element: "spec.targets[0].rego".into(),
             v1: declares_v1(inline),
             rego: inline.to_string(),
             libs: strings(target.get("libs"), "spec.targets[0].libs")?,
+            libs_element: "spec.targets[0].libs".into(),
         });
     }
     let code = match target.get("code") {
@@ -224,13 +231,13 @@ fn admission_source(spec: &Value) -> Result<RegoSource, String> {
             .filter(|r| !r.trim().is_empty())
             .ok_or_else(|| format!("spec.targets[0].code[{index}].source.rego is missing"))?;
         let version = source.get("version").and_then(Value::as_str);
+        let libs_element = format!("spec.targets[0].code[{index}].source.libs");
         return Ok(RegoSource {
+            element: format!("spec.targets[0].code[{index}].source.rego"),
             v1: version == Some("v1") || declares_v1(rego),
             rego: rego.to_string(),
-            libs: strings(
-                source.get("libs"),
-                &format!("spec.targets[0].code[{index}].source.libs"),
-            )?,
+            libs: strings(source.get("libs"), &libs_element)?,
+            libs_element,
         });
     }
     if engines.contains(&CEL_ENGINE) {
@@ -248,7 +255,6 @@ fn declares_v1(rego: &str) -> bool {
 /// Compiles the template's Rego and libs into a fresh engine; returns it with the path of
 /// its `violation` rule.
 fn compile(
-    name: &str,
     file: &str,
     source: &RegoSource,
     limits: &Limits,
@@ -260,7 +266,7 @@ fn compile(
         check_interval: TIMER_CHECK_INTERVAL,
     });
     super::deprecated::add_to(&mut engine).map_err(|e| e.to_string())?;
-    let path = format!("{file}#{name}");
+    let path = format!("{file} {}", source.element);
     let add = |engine: &mut regorus::Engine, label: String, rego: &str, v1: bool| {
         engine.set_rego_v0(!v1);
         engine
@@ -271,13 +277,14 @@ fn compile(
     for (index, lib) in source.libs.iter().enumerate() {
         let lib_package = add(
             &mut engine,
-            format!("{path}/libs[{index}]"),
+            format!("{file} {}[{index}]", source.libs_element),
             lib,
             source.v1 || declares_v1(lib),
         )?;
         if !lib_package.starts_with("data.lib.") && lib_package != "data.lib" {
             return Err(format!(
-                "libs[{index}] declares package {}; a lib's package must start with \"lib\"",
+                "{}[{index}] declares package {}; a lib's package must start with \"lib\"",
+                source.libs_element,
                 lib_package.trim_start_matches("data.")
             ));
         }
@@ -370,7 +377,7 @@ mod tests {
                 .contains("expected \"admission.k8s.gatekeeper.sh\"")
         );
         assert!(error(json!({"target": "admission.k8s.gatekeeper.sh", "rego": "package k8sdemo\nviolation[{"}))
-            .contains("t.yaml#k8sdemo"));
+            .contains("t.yaml spec.targets[0].rego:2:"));
         let mut misnamed =
             template(json!({"target": "admission.k8s.gatekeeper.sh", "rego": "package a"}));
         misnamed["metadata"]["name"] = json!("demo");
