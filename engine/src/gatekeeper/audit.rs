@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::input::review_of_object;
 use super::inventory::Inventory;
-use super::{DocumentRole, EnforcementAction, Library, Prepared, metadata_str, role_of};
+use super::{DocumentRole, EnforcementAction, Library, Outcome, Prepared, metadata_str, role_of};
 use crate::input::{InputFile, InputKind};
 use crate::report::{CheckResult, FileError, Finding, Location};
 
@@ -40,9 +40,31 @@ pub fn audit(library: &Library, files: &[InputFile]) -> (Vec<CheckResult>, Vec<F
             return (Vec::new(), errors);
         }
     };
-    let per_file: Vec<(Vec<CheckResult>, Vec<FileError>)> = files
+    // Objects are reviewed in parallel (a run is often one big file), then gathered per file.
+    let objects: Vec<(usize, usize)> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(f, file)| {
+            (0..file.documents.len())
+                .filter(move |&i| is_reviewed(file, i))
+                .map(move |i| (f, i))
+        })
+        .collect();
+    let mut reviewed: Vec<Vec<(usize, Reviewed)>> = files.iter().map(|_| Vec::new()).collect();
+    let outcomes: Vec<Reviewed> = objects
         .par_iter()
-        .map(|file| audit_file(&prepared, file))
+        .map(|&(f, i)| {
+            review_of_object(&files[f].documents[i].value)
+                .and_then(|review| prepared.review(&review))
+        })
+        .collect();
+    for (&(f, i), outcome) in objects.iter().zip(outcomes) {
+        reviewed[f].push((i, outcome));
+    }
+    let per_file: Vec<(Vec<CheckResult>, Vec<FileError>)> = files
+        .iter()
+        .zip(reviewed)
+        .map(|(file, reviewed)| gather(&prepared, file, reviewed))
         .collect();
     let mut results = Vec::new();
     for (file_results, file_errors) in per_file {
@@ -52,12 +74,19 @@ pub fn audit(library: &Library, files: &[InputFile]) -> (Vec<CheckResult>, Vec<F
     (results, errors)
 }
 
-fn audit_file(prepared: &Prepared, file: &InputFile) -> (Vec<CheckResult>, Vec<FileError>) {
+/// The outcomes of reviewing one object.
+type Reviewed<'a> = Result<Vec<Outcome<'a>>, String>;
+
+/// One file's results: a result per constraint that matched one of its objects.
+fn gather(
+    prepared: &Prepared,
+    file: &InputFile,
+    reviewed: Vec<(usize, Reviewed)>,
+) -> (Vec<CheckResult>, Vec<FileError>) {
     let mut results: Vec<Option<CheckResult>> = vec![None; prepared.constraints().len()];
     let mut errors = Vec::new();
-    for index in (0..file.documents.len()).filter(|&i| is_reviewed(file, i)) {
+    for (index, outcomes) in reviewed {
         let object = &file.documents[index].value;
-        let outcomes = review_of_object(object).and_then(|review| prepared.review(&review));
         let outcomes = match outcomes {
             Ok(outcomes) => outcomes,
             Err(message) => {
