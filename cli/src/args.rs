@@ -64,6 +64,9 @@ pub struct GatorVerifyArgs {
     /// List every test and case with its result, not only failures
     #[arg(short, long)]
     pub verbose: bool,
+    /// Run only tests and cases whose names match: REGEX, or TEST_REGEX//CASE_REGEX
+    #[arg(long, value_name = "FILTER", default_value = "")]
+    pub run: String,
     /// Longest evaluation of one case, e.g. 5s or 500ms
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
     pub eval_timeout: Duration,

@@ -357,3 +357,55 @@ fn namespace_selector_without_the_namespace_is_an_error() {
         run.stderr
     );
 }
+
+#[test]
+fn gator_verify_run_selects_tests_and_cases() {
+    let run = tollgate(&[
+        "gator",
+        "verify",
+        "-v",
+        "--run",
+        "prod-repos//exact",
+        "testdata/gatekeeper",
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let passes: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("    --- PASS: "))
+        .collect();
+    assert_eq!(passes, ["    --- PASS: listed-by-exact-name"]);
+    assert!(
+        run.stdout.contains("=== SKIP  unique-ingress-host"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("    === SKIP  allowed-repo"),
+        "{}",
+        run.stdout
+    );
+    // A plain pattern selects cases by name in any test.
+    let run = tollgate(&[
+        "gator",
+        "verify",
+        "-v",
+        "--run",
+        "namespace",
+        "testdata/gatekeeper",
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("    --- PASS: namespace-not-listed"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("    --- PASS: allowed-repo"),
+        "{}",
+        run.stdout
+    );
+    let bad = tollgate(&["gator", "verify", "--run", "a//b//c", "testdata/gatekeeper"]);
+    assert_eq!(bad.code, 1);
+    assert!(bad.stderr.contains("at most one \"//\""), "{}", bad.stderr);
+}

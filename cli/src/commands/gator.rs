@@ -21,6 +21,7 @@ fn verify(args: &GatorVerifyArgs) -> Result<u8> {
         eval_timeout: args.eval_timeout,
         ..Limits::default()
     };
+    let filter = suite::Filter::new(&args.run).map_err(anyhow::Error::msg)?;
     let mut failed = false;
     let mut found = 0;
     for path in &args.paths {
@@ -31,7 +32,7 @@ fn verify(args: &GatorVerifyArgs) -> Result<u8> {
         for path in suites {
             found += 1;
             let start = Instant::now();
-            let result = suite::run_suite(&path, &limits);
+            let result = suite::run_suite(&path, &limits, &filter);
             print_suite(&result, start.elapsed(), args.verbose);
             failed |= result.is_failure();
         }

@@ -112,6 +112,59 @@ impl SuiteResult {
     }
 }
 
+/// gator's `--run` selection: `REGEX` runs the tests and the cases whose names match
+/// (a test that matches runs whole), `TEST//CASE` the matching cases of matching tests.
+#[derive(Debug, Clone, Default)]
+pub enum Filter {
+    #[default]
+    All,
+    Either(regex::Regex),
+    Both {
+        test: regex::Regex,
+        case: regex::Regex,
+    },
+}
+
+impl Filter {
+    /// Reads a `--run` value; an empty one selects everything.
+    pub fn new(run: &str) -> Result<Self, String> {
+        let compile = |pattern: &str| {
+            regex::Regex::new(pattern).map_err(|e| format!("invalid --run filter: {e}"))
+        };
+        let parts: Vec<&str> = run.split("//").collect();
+        match parts.as_slice() {
+            [""] => Ok(Self::All),
+            [either] => Ok(Self::Either(compile(either)?)),
+            [test, case] => Ok(Self::Both {
+                test: compile(test)?,
+                case: compile(case)?,
+            }),
+            _ => Err("invalid --run filter: it may include at most one \"//\"".into()),
+        }
+    }
+
+    fn matches_test(&self, test: &Test) -> bool {
+        match self {
+            Self::All => true,
+            Self::Either(regex) => {
+                regex.is_match(&test.name) || test.cases.iter().any(|c| regex.is_match(&c.name))
+            }
+            Self::Both { test: regex, .. } => regex.is_match(&test.name),
+        }
+    }
+
+    fn matches_case(&self, test: &str, case: &str) -> bool {
+        match self {
+            Self::All => true,
+            Self::Either(regex) => regex.is_match(case) || regex.is_match(test),
+            Self::Both {
+                test: test_regex,
+                case: case_regex,
+            } => case_regex.is_match(case) && test_regex.is_match(test),
+        }
+    }
+}
+
 /// The suite files under `path`: the file itself, or every YAML file below a directory
 /// (recursively, sorted) whose first document is a `Suite`.
 pub fn find_suites(path: &Path, limits: &Limits) -> Result<Vec<PathBuf>, String> {
@@ -161,8 +214,8 @@ fn is_suite(document: &Value) -> bool {
     group == Some(SUITE_GROUP) && document.get("kind").and_then(Value::as_str) == Some("Suite")
 }
 
-/// Reads and runs one suite file.
-pub fn run_suite(path: &Path, limits: &Limits) -> SuiteResult {
+/// Reads and runs one suite file; tests and cases that `filter` leaves out are skipped.
+pub fn run_suite(path: &Path, limits: &Limits, filter: &Filter) -> SuiteResult {
     let display = path.display().to_string();
     let failed = |error: String| SuiteResult {
         path: display.clone(),
@@ -190,7 +243,7 @@ pub fn run_suite(path: &Path, limits: &Limits) -> SuiteResult {
         tests: suite
             .tests
             .iter()
-            .map(|test| run_test(dir, test, limits))
+            .map(|test| run_test(dir, test, limits, filter))
             .collect(),
     }
 }
@@ -213,14 +266,15 @@ fn read_suite(path: &Path, limits: &Limits) -> Result<Suite, String> {
         .map_err(|e| format!("{display}: invalid Suite at {}: {}", e.path(), e.inner()))
 }
 
-fn run_test(dir: &Path, test: &Test, limits: &Limits) -> TestResult {
+fn run_test(dir: &Path, test: &Test, limits: &Limits, filter: &Filter) -> TestResult {
+    let skipped = test.skip || !filter.matches_test(test);
     let mut result = TestResult {
         name: test.name.clone(),
-        skipped: test.skip,
+        skipped,
         error: None,
         cases: Vec::new(),
     };
-    if test.skip {
+    if skipped {
         return result;
     }
     let library = match load_pair(dir, test, limits) {
@@ -248,7 +302,7 @@ fn run_test(dir: &Path, test: &Test, limits: &Limits) -> TestResult {
         .cases
         .iter()
         .map(|case| {
-            if case.skip {
+            if case.skip || !filter.matches_case(&test.name, &case.name) {
                 return CaseResult {
                     name: case.name.clone(),
                     skipped: true,
