@@ -386,6 +386,22 @@ mod tests {
     }
 
     #[test]
+    fn a_slow_template_stops_at_the_time_limit() {
+        let limits = Limits {
+            eval_timeout: std::time::Duration::from_millis(100),
+            ..Limits::default()
+        };
+        let document = template(json!({"target": "admission.k8s.gatekeeper.sh",
+            "rego": "package k8sdemo\nviolation[{\"msg\": \"slow\"}] { count([1 | numbers.range(1, 20000)[_]; numbers.range(1, 20000)[_]; false]) == 0 }"}));
+        let t = Template::from_document(&document, "t.yaml", &limits).unwrap();
+        let mut engine = t.engine_with_data(&regorus::Value::new_object()).unwrap();
+        let e = t
+            .violations(&mut engine, &json!({"review": {}}))
+            .unwrap_err();
+        assert!(e.contains("time limit"), "{e}");
+    }
+
+    #[test]
     fn a_violation_without_a_string_msg_is_an_error() {
         let t = compile(json!({"target": "admission.k8s.gatekeeper.sh",
             "rego": "package k8sdemo\nviolation[{\"message\": \"x\"}] { true }"}))
