@@ -11,8 +11,8 @@ use common::{root, tollgate, tollgate_in};
 use serde_json::Value;
 
 /// Cases and tests in testdata/gatekeeper/*/suite.yaml, counted from the files.
-const CASES: usize = 39;
-const TESTS: usize = 8;
+const CASES: usize = 41;
+const TESTS: usize = 10;
 const SUITES: usize = 5;
 
 #[test]
@@ -408,4 +408,28 @@ fn gator_verify_run_selects_tests_and_cases() {
     let bad = tollgate(&["gator", "verify", "--run", "a//b//c", "testdata/gatekeeper"]);
     assert_eq!(bad.code, 1);
     assert!(bad.stderr.contains("at most one \"//\""), "{}", bad.stderr);
+}
+
+#[test]
+fn scoped_enforcement_applies_gators_point() {
+    let base = "testdata/gatekeeper/requiredlabels";
+    let run = tollgate(&[
+        "test",
+        "-p",
+        &format!("{base}/template.yaml"),
+        "-p",
+        &format!("{base}/samples/scoped"),
+        "-p",
+        &format!("{base}/samples/webhook-only"),
+        &format!("{base}/samples/must-have-owner/pod-missing.yaml"),
+        "-o",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let (findings, _) = outcomes(&run.stdout);
+    // owner-at-admission-only is not enforced in CI; owner-scoped warns there.
+    assert_eq!(
+        findings,
+        BTreeMap::from([("TgRequiredLabels/owner-scoped warnings".to_string(), 1)])
+    );
 }

@@ -11,6 +11,7 @@ use globset::GlobSet;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::Value;
 use tollgate_engine::check::{Subject, check_input};
+use tollgate_engine::gatekeeper::constraint::enforcement_point;
 use tollgate_engine::gatekeeper::inventory::Inventory;
 use tollgate_engine::gatekeeper::{self, EnforcementAction, Library, Prepared};
 use tollgate_engine::input::{InputKind, PathSegment, Position};
@@ -287,13 +288,13 @@ impl AdmissionPolicies {
         }
         let request_json = input.get("review").unwrap_or(&Value::Null);
         let review = gatekeeper::input::review_of_request(request_json)?;
-        let outcomes = gatekeeper.review(&review)?;
+        let outcomes = gatekeeper.review(&review, enforcement_point::VALIDATION)?;
         let mut evaluation = Evaluation {
             findings: Vec::new(),
             policies_run: outcomes.len(),
         };
         for outcome in outcomes {
-            let enforcement = match outcome.constraint.enforcement {
+            let enforcement = match outcome.action {
                 EnforcementAction::Deny => Enforcement::Deny,
                 EnforcementAction::Warn => Enforcement::Warn,
                 EnforcementAction::Dryrun => Enforcement::Dryrun,
@@ -473,6 +474,11 @@ warn contains msg if {
                 &limits,
             )
             .unwrap();
+        // Scoped: a warning in CI but a denial here; and one enforced here only.
+        for scoped in ["scoped", "webhook-only"] {
+            let path = root.join(format!("requiredlabels/samples/{scoped}/constraint.yaml"));
+            assert!(library.add_file(&path, &limits).unwrap());
+        }
         library.check().unwrap();
         let set = PolicySet::from_sources(Vec::new(), &PolicyOptions::default()).unwrap();
         AdmissionPolicies::new(
@@ -496,12 +502,12 @@ warn contains msg if {
     #[test]
     fn gatekeeper_constraints_review_the_real_admission_request() {
         let policies = gatekeeper_policies();
-        assert_eq!(policies.len(), 2);
+        assert_eq!(policies.len(), 4);
         let review = captured("create-pod");
         let evaluation = policies
             .evaluate(&review.view(), &review.input(), &review.label())
             .unwrap();
-        assert_eq!(evaluation.policies_run, 2);
+        assert_eq!(evaluation.policies_run, 4);
         assert_eq!(
             evaluation.findings,
             [
@@ -517,6 +523,18 @@ warn contains msg if {
                     message: "Pod allowed-pod is missing required labels: [\"tier\"]".into(),
                     enforcement: Enforcement::Warn,
                     warning_rule: false,
+                },
+                PolicyFinding {
+                    id: "TgRequiredLabels/owner-scoped".into(),
+                    message: "Pod allowed-pod is missing required labels: [\"owner\"]".into(),
+                    enforcement: Enforcement::Deny,
+                    warning_rule: false,
+                },
+                PolicyFinding {
+                    id: "TgRequiredLabels/owner-at-admission-only".into(),
+                    message: "Pod allowed-pod is missing required labels: [\"owner\"]".into(),
+                    enforcement: Enforcement::Deny,
+                    warning_rule: false,
                 }
             ]
         );
@@ -525,7 +543,7 @@ warn contains msg if {
         let evaluation = policies
             .evaluate(&review.view(), &review.input(), &review.label())
             .unwrap();
-        assert_eq!(evaluation.policies_run, 2);
+        assert_eq!(evaluation.policies_run, 3);
         let messages: Vec<(&str, &str)> = evaluation
             .findings
             .iter()
@@ -541,6 +559,10 @@ warn contains msg if {
                 (
                     "TgRequiredLabels/webhook-namespaces-need-app",
                     "Deployment demo-deploy is missing required labels: [\"tier\"]"
+                ),
+                (
+                    "TgRequiredLabels/owner-at-admission-only",
+                    "Deployment demo-deploy is missing required labels: [\"owner\"]"
                 )
             ]
         );

@@ -5,6 +5,7 @@
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
+use super::constraint::enforcement_point;
 use super::input::review_of_object;
 use super::inventory::Inventory;
 use super::{DocumentRole, EnforcementAction, Library, Outcome, Prepared, metadata_str, role_of};
@@ -55,7 +56,7 @@ pub fn audit(library: &Library, files: &[InputFile]) -> (Vec<CheckResult>, Vec<F
         .par_iter()
         .map(|&(f, i)| {
             review_of_object(&files[f].documents[i].value)
-                .and_then(|review| prepared.review(&review))
+                .and_then(|review| prepared.review(&review, enforcement_point::GATOR))
         })
         .collect();
     for (&(f, i), outcome) in objects.iter().zip(outcomes) {
@@ -120,7 +121,7 @@ fn gather(
                 );
                 metadata.insert(
                     "enforcementAction".into(),
-                    Value::from(constraint.enforcement.name()),
+                    Value::from(outcome.action.name()),
                 );
                 if !violation.details.is_null() {
                     metadata.insert("details".into(), violation.details);
@@ -132,7 +133,7 @@ fn gather(
                     explicit_location: None,
                     location: location.clone(),
                 };
-                match constraint.enforcement {
+                match outcome.action {
                     EnforcementAction::Deny => result.failures.push(finding(described)),
                     EnforcementAction::Warn => result.warnings.push(finding(described)),
                     EnforcementAction::Dryrun => result

@@ -6,15 +6,31 @@ use serde_json::{Value, json};
 use super::matching::Match;
 use super::{CONSTRAINTS_GROUP, GatekeeperError, metadata_str};
 
-/// What a violation of a constraint does to a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What a violation of a constraint does to a run; ordered from the mildest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EnforcementAction {
-    /// A failure (the default).
-    Deny,
-    /// A warning.
-    Warn,
     /// Reported, never failing the run.
     Dryrun,
+    /// A warning.
+    Warn,
+    /// A failure (the default).
+    Deny,
+}
+
+/// Where a constraint is enforced, as `scopedEnforcementActions` names it.
+pub mod enforcement_point {
+    /// Shift-left checks: `tollgate test` and `tollgate gator verify`, as gator.
+    pub const GATOR: &str = "gator.gatekeeper.sh";
+    /// The validating admission webhook.
+    pub const VALIDATION: &str = "validation.gatekeeper.sh";
+}
+
+/// One `scopedEnforcementActions` entry: an action at some enforcement points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopedAction {
+    pub action: EnforcementAction,
+    /// Point names; `*` is every point.
+    pub points: Vec<String>,
 }
 
 impl EnforcementAction {
@@ -45,6 +61,8 @@ pub struct Constraint {
     pub name: String,
     pub file: String,
     pub enforcement: EnforcementAction,
+    /// With `enforcementAction: scoped`, the actions per enforcement point.
+    pub scoped: Option<Vec<ScopedAction>>,
     pub matcher: Match,
     /// `spec.parameters`, `{}` when absent.
     pub parameters: Value,
@@ -84,11 +102,17 @@ impl Constraint {
             Some(Value::String(action)) => action.as_str(),
             Some(_) => return Err(context("spec.enforcementAction must be a string".into())),
         };
-        let enforcement = EnforcementAction::from_name(action).ok_or_else(|| {
-            context(format!(
-                "unsupported spec.enforcementAction {action:?} (expected deny, warn or dryrun)"
-            ))
-        })?;
+        let (enforcement, scoped) = if action == "scoped" {
+            let scoped = scoped_actions(spec.get("scopedEnforcementActions")).map_err(context)?;
+            (EnforcementAction::Deny, Some(scoped))
+        } else {
+            let enforcement = EnforcementAction::from_name(action).ok_or_else(|| {
+                context(format!(
+                    "unsupported spec.enforcementAction {action:?} (expected deny, warn, dryrun or scoped)"
+                ))
+            })?;
+            (enforcement, None)
+        };
         let matcher = match spec.get("match") {
             None | Some(Value::Null) => Match::default(),
             Some(value) => {
@@ -104,13 +128,59 @@ impl Constraint {
             name,
             file: file.to_string(),
             enforcement,
+            scoped,
             matcher,
             parameters,
         })
+    }
+
+    /// The action at an enforcement point: the strictest scoped action listed for it, or
+    /// none (the constraint is not enforced there); without scoping, `enforcementAction`.
+    pub fn action_at(&self, point: &str) -> Option<EnforcementAction> {
+        match &self.scoped {
+            None => Some(self.enforcement),
+            Some(scoped) => scoped
+                .iter()
+                .filter(|s| s.points.iter().any(|p| p == "*" || p == point))
+                .map(|s| s.action)
+                .max(),
+        }
     }
 
     /// `Kind/name`, as findings name a constraint.
     pub fn label(&self) -> String {
         format!("{}/{}", self.kind, self.name)
     }
+}
+
+/// `spec.scopedEnforcementActions`: `[{action, enforcementPoints: [{name}]}]`.
+fn scoped_actions(value: Option<&Value>) -> Result<Vec<ScopedAction>, String> {
+    let entries = value
+        .and_then(Value::as_array)
+        .filter(|e| !e.is_empty())
+        .ok_or("enforcementAction scoped needs a non-empty spec.scopedEnforcementActions list")?;
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let at = format!("spec.scopedEnforcementActions[{i}]");
+            let name = entry.get("action").and_then(Value::as_str).unwrap_or("");
+            let action = EnforcementAction::from_name(name)
+                .filter(|_| !name.is_empty())
+                .ok_or_else(|| format!("{at}.action {name:?} is not one of deny, warn, dryrun"))?;
+            let points = entry
+                .get("enforcementPoints")
+                .and_then(Value::as_array)
+                .ok_or_else(|| format!("{at}.enforcementPoints must be a list"))?
+                .iter()
+                .map(|p| {
+                    p.get("name")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                        .ok_or_else(|| format!("{at}.enforcementPoints: each needs a name"))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(ScopedAction { action, points })
+        })
+        .collect()
 }

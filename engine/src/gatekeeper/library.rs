@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 use super::input::{matched_objects, review_namespace};
 use super::inventory::Inventory;
 use super::template::RawViolation;
-use super::{Constraint, DocumentRole, GatekeeperError, Template, role_of, to_rego};
+use super::{
+    Constraint, DocumentRole, EnforcementAction, GatekeeperError, Template, role_of, to_rego,
+};
 use crate::input::{self, Format};
 use crate::limits::Limits;
 use crate::policy;
@@ -26,6 +28,8 @@ pub struct Outcome<'a> {
     /// The constraint's position in the library.
     pub index: usize,
     pub constraint: &'a Constraint,
+    /// What its violations do at the enforcement point reviewed for.
+    pub action: EnforcementAction,
     pub violations: Vec<RawViolation>,
 }
 
@@ -215,9 +219,9 @@ impl Prepared {
         &self.library.constraints
     }
 
-    /// Evaluates every constraint that matches `review` (an `input.review`); in the
-    /// library's order of constraints.
-    pub fn review(&self, review: &Value) -> Result<Vec<Outcome<'_>>, String> {
+    /// Evaluates every constraint enforced at `point` that matches `review` (an
+    /// `input.review`); in the library's order of constraints.
+    pub fn review(&self, review: &Value, point: &str) -> Result<Vec<Outcome<'_>>, String> {
         let namespace = review_namespace(review);
         let namespace_object = namespace.and_then(|n| self.inventory.namespace(n));
         let objects = matched_objects(review);
@@ -226,6 +230,9 @@ impl Prepared {
         }
         let mut outcomes = Vec::new();
         for (index, constraint) in self.library.constraints.iter().enumerate() {
+            let Some(action) = constraint.action_at(point) else {
+                continue;
+            };
             let mut matched = false;
             for object in &objects {
                 if constraint
@@ -250,6 +257,7 @@ impl Prepared {
             outcomes.push(Outcome {
                 index,
                 constraint,
+                action,
                 violations,
             });
         }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::constraint::enforcement_point;
 use super::input::{review_of_object, review_of_request};
 use super::inventory::Inventory;
 use super::template::RawViolation;
@@ -399,7 +400,7 @@ fn run_case(dir: &Path, library: &Library, case: &Case, limits: &Limits) -> Resu
     }
     let prepared = library.prepare(inventory).map_err(|e| e.to_string())?;
     let violations: Vec<RawViolation> = prepared
-        .review(&review)?
+        .review(&review, enforcement_point::GATOR)?
         .into_iter()
         .flat_map(|o| o.violations)
         .collect();
