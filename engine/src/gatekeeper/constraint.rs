@@ -184,3 +184,101 @@ fn scoped_actions(value: Option<&Value>) -> Result<Vec<ScopedAction>, String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn constraint(spec: Value) -> Result<Constraint, GatekeeperError> {
+        Constraint::from_document(
+            &json!({"apiVersion": "constraints.gatekeeper.sh/v1beta1", "kind": "K8sDemo",
+                    "metadata": {"name": "demo"}, "spec": spec}),
+            "c.yaml",
+        )
+    }
+
+    #[test]
+    fn defaults_and_actions() {
+        let plain = constraint(json!({})).unwrap();
+        assert_eq!(plain.label(), "K8sDemo/demo");
+        assert_eq!(plain.enforcement, EnforcementAction::Deny);
+        assert_eq!(plain.parameters, json!({}));
+        assert_eq!(plain.matcher, Match::default());
+        for (name, action) in [
+            ("deny", EnforcementAction::Deny),
+            ("warn", EnforcementAction::Warn),
+            ("dryrun", EnforcementAction::Dryrun),
+        ] {
+            let c = constraint(json!({"enforcementAction": name})).unwrap();
+            assert_eq!(c.action_at(enforcement_point::GATOR), Some(action));
+            assert_eq!(c.action_at(enforcement_point::VALIDATION), Some(action));
+        }
+        let e = constraint(json!({"enforcementAction": "block"})).unwrap_err();
+        assert_eq!(e.file, "c.yaml");
+        assert!(
+            e.message
+                .contains("K8sDemo/demo: unsupported spec.enforcementAction \"block\""),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn scoped_actions_per_enforcement_point() {
+        let c = constraint(
+            json!({"enforcementAction": "scoped", "scopedEnforcementActions": [
+            {"action": "dryrun", "enforcementPoints": [{"name": "*"}]},
+            {"action": "deny", "enforcementPoints": [{"name": "validation.gatekeeper.sh"}]}]}),
+        )
+        .unwrap();
+        assert_eq!(
+            c.action_at(enforcement_point::VALIDATION),
+            Some(EnforcementAction::Deny)
+        );
+        assert_eq!(
+            c.action_at(enforcement_point::GATOR),
+            Some(EnforcementAction::Dryrun)
+        );
+        let only = constraint(
+            json!({"enforcementAction": "scoped", "scopedEnforcementActions": [
+            {"action": "warn", "enforcementPoints": [{"name": "audit.gatekeeper.sh"}]}]}),
+        )
+        .unwrap();
+        assert_eq!(only.action_at(enforcement_point::GATOR), None);
+        let missing = constraint(json!({"enforcementAction": "scoped"})).unwrap_err();
+        assert!(
+            missing
+                .message
+                .contains("non-empty spec.scopedEnforcementActions"),
+            "{missing}"
+        );
+        let bad = constraint(
+            json!({"enforcementAction": "scoped", "scopedEnforcementActions": [
+            {"action": "block", "enforcementPoints": []}]}),
+        )
+        .unwrap_err();
+        assert!(
+            bad.message
+                .contains("spec.scopedEnforcementActions[0].action \"block\""),
+            "{bad}"
+        );
+    }
+
+    #[test]
+    fn a_bad_match_names_the_field() {
+        let e = constraint(json!({"match": {"kinds": [{"apiGroups": "apps"}]}})).unwrap_err();
+        assert!(
+            e.message
+                .contains("K8sDemo/demo: spec.match.kinds[0].apiGroups: must be a list of strings"),
+            "{e}"
+        );
+        let e = Constraint::from_document(
+            &json!({"apiVersion": "v1", "kind": "K8sDemo", "metadata": {"name": "x"}}),
+            "c.yaml",
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("constraints.gatekeeper.sh/<version>"),
+            "{e}"
+        );
+    }
+}
