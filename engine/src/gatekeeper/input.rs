@@ -37,24 +37,36 @@ pub fn review_of_object(object: &Value) -> Result<Value, String> {
     Ok(Value::Object(review))
 }
 
-/// The review of a real AdmissionRequest: as given, except that a DELETE reviews the
-/// old object as its object (as Gatekeeper does).
+/// The review of a real AdmissionRequest: as given, with the fields Go always serialises
+/// (`uid`, `kind`, `resource`, `operation`, `userInfo`) present, as Gatekeeper's input has
+/// them; a DELETE reviews the old object as its object (as Gatekeeper does).
 pub fn review_of_request(request: &Value) -> Result<Value, String> {
     let Value::Object(fields) = request else {
         return Err("the AdmissionRequest must be an object".into());
     };
     let mut review = fields.clone();
-    let present = |key: &str| review.get(key).is_some_and(|v| !v.is_null());
-    if !present("object") && !present("oldObject") {
+    let present =
+        |review: &Map<String, Value>, key: &str| review.get(key).is_some_and(|v| !v.is_null());
+    if !present(&review, "object") && !present(&review, "oldObject") {
         return Err("the AdmissionRequest has neither object nor oldObject to review".into());
     }
-    let kind_ok = review
-        .get("kind")
-        .is_some_and(|k| k.get("kind").and_then(Value::as_str).is_some());
-    if !kind_ok {
-        return Err("the AdmissionRequest has no kind.kind".into());
+    for (key, default) in [
+        ("uid", json!("")),
+        ("kind", json!({"group": "", "version": "", "kind": ""})),
+        (
+            "resource",
+            json!({"group": "", "version": "", "resource": ""}),
+        ),
+        ("operation", json!("")),
+        ("userInfo", json!({})),
+    ] {
+        if !present(&review, key) {
+            review.insert(key.into(), default);
+        }
     }
-    if review.get("operation").and_then(Value::as_str) == Some("DELETE") && !present("object") {
+    if review.get("operation").and_then(Value::as_str) == Some("DELETE")
+        && !present(&review, "object")
+    {
         let old = review.get("oldObject").cloned().unwrap_or(Value::Null);
         review.insert("object".into(), old);
     }
