@@ -630,3 +630,28 @@ fn policies_see_conftest_file_data_and_print_output() {
         run.stdout
     );
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_without_a_panic() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Far more JSON than a pipe buffers, so tollgate is still writing when the reader goes.
+    let yaml: String = (0..20_000).map(|i| format!("key_{i}: value\n")).collect();
+    write(dir.path(), "big.yaml", &yaml);
+    for args in [
+        &["parse", "big.yaml"][..],
+        &["test", "-o", "json", "big.yaml"],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tollgate"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the tollgate binary runs");
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("tollgate finishes");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(141), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}

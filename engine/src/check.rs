@@ -103,6 +103,9 @@ impl Subject for CombinedSubject<'_> {
 /// The file name conftest reports for a combined input.
 pub const COMBINED: &str = "Combined";
 
+/// A document's input kind and, for a Kubernetes object, its `kind`.
+type DocumentKind<'a> = (Option<InputKind>, Option<&'a str>);
+
 /// Checks each document of a file against the namespaces that apply to it; one result
 /// per namespace (routed namespaces that did not apply are left out).
 pub fn check_file(
@@ -115,20 +118,42 @@ pub fn check_file(
         set_conftest_file(&mut engine, &file.path);
     }
     let mut results = empty_results(namespaces, &file.path);
-    let mut applicable_by_kind: Vec<(Option<InputKind>, Vec<usize>)> = Vec::new();
+    // Per kind of document: the namespaces to evaluate, and those that pass unevaluated
+    // (Kubernetes objects of a kind they do not judge).
+    let mut applicable_by_kind: Vec<(DocumentKind, Vec<usize>, Vec<usize>)> = Vec::new();
     for (index, document) in file.documents.iter().enumerate() {
         let kind = InputKind::of(file.format, &document.value);
-        let position = match applicable_by_kind.iter().position(|(k, _)| *k == kind) {
+        let object_kind = match kind {
+            Some(InputKind::Kubernetes) => document.value.get("kind").and_then(Value::as_str),
+            _ => None,
+        };
+        let key = (kind, object_kind);
+        let position = match applicable_by_kind.iter().position(|(k, _, _)| *k == key) {
             Some(position) => position,
             None => {
-                let applicable = (0..namespaces.len())
+                let (applicable, passed) = (0..namespaces.len())
                     .filter(|&i| namespaces[i].applies_to_document(kind))
-                    .collect();
-                applicable_by_kind.push((kind, applicable));
+                    .partition(|&i| namespaces[i].judges(object_kind));
+                applicable_by_kind.push((key, applicable, passed));
                 applicable_by_kind.len() - 1
             }
         };
-        let applicable = &applicable_by_kind[position].1;
+        let (_, applicable, passed) = &applicable_by_kind[position];
+        for &i in passed {
+            let subject = DocumentSubject { file, index };
+            record(
+                policies,
+                &namespaces[i],
+                HashMap::new(),
+                &subject,
+                &mut results[i],
+            )
+            .map_err(|message| FileError {
+                file: file.path.clone(),
+                position: None,
+                message,
+            })?;
+        }
         // SBOM policies read the normalised shape; every other policy the document itself.
         let (normalised, raw): (Vec<usize>, Vec<usize>) = applicable
             .iter()
@@ -376,7 +401,15 @@ fn eval_batch(
     limits: &Limits,
 ) -> Result<RegoValue, String> {
     engine.eval_rule(rule.to_string()).map_err(|e| {
-        if e.downcast_ref::<regorus::LimitError>().is_some() {
+        // regorus passes the limit error up as is from a rule, but as text from inside a
+        // comprehension (where every generated batch rule reads its rules).
+        let time_limit = e.chain().any(|cause| {
+            matches!(
+                cause.downcast_ref::<regorus::LimitError>(),
+                Some(regorus::LimitError::TimeLimitExceeded { .. })
+            )
+        }) || e.to_string().contains("execution exceeded time limit");
+        if time_limit {
             format!(
                 "evaluating {packages} exceeded the time limit of {:?} (raise it with --eval-timeout)",
                 limits.eval_timeout

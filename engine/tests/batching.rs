@@ -92,3 +92,182 @@ fn a_file_of_several_kinds_is_grouped_per_document_kind() {
         privileged.failures[0].message
     );
 }
+
+/// Runs `namespaces` one at a time and grouped over `dir`, and checks both report the same.
+fn assert_grouped_matches(namespaces: &[tollgate_engine::policy::Namespace], dir: &str) {
+    let targets = targets(dir);
+    let mut one_at_a_time = bundled();
+    one_at_a_time.prepare().expect("prepare");
+    let expected = run::check_targets(
+        &one_at_a_time,
+        namespaces,
+        &targets,
+        &Limits::default(),
+        false,
+    );
+    let mut grouped = bundled();
+    grouped.prepare_for(namespaces).expect("prepare groups");
+    let actual = run::check_targets(&grouped, namespaces, &targets, &Limits::default(), false);
+    assert!(expected.errors.is_empty(), "{:?}", expected.errors);
+    assert_eq!(actual.results, expected.results, "{dir}");
+}
+
+#[test]
+fn partial_selections_are_grouped_without_the_packages_left_out() {
+    let all = bundled().namespaces;
+    // --pss baseline: the restricted packages sit beside the baseline ones under k8s.pss.
+    let baseline: Vec<_> = all
+        .iter()
+        .filter(|n| !n.name.starts_with("tollgate.k8s.pss.restricted."))
+        .cloned()
+        .collect();
+    // --only with packages from several subtrees.
+    let some: Vec<_> = all
+        .iter()
+        .filter(|n| {
+            [
+                "tollgate.k8s.pss.baseline.privileged",
+                "tollgate.k8s.pss.restricted.seccomp",
+                "tollgate.k8s.workload.image_tag",
+                "tollgate.k8s.service.node_port",
+            ]
+            .contains(&n.name.as_str())
+        })
+        .cloned()
+        .collect();
+    assert_eq!(some.len(), 4);
+    for selection in [&baseline, &some] {
+        assert_grouped_matches(selection, "testdata/bundled/insecure");
+    }
+}
+
+#[test]
+fn a_group_that_runs_out_of_time_names_the_flag() {
+    let routed = |name: &str, body: &str| PolicyFile {
+        path: format!("{name}.rego"),
+        source: format!(
+            "# METADATA\n# custom:\n#   input: kubernetes\npackage t.{name}\n\nimport rego.v1\n\n{body}\n"
+        ),
+    };
+    let files = vec![
+        routed("quick", "deny contains \"quick\" if input.kind == \"Pod\""),
+        routed(
+            "slow",
+            "deny contains i if {\n\tsome i in numbers.range(1, 100000)\n\tsome j in numbers.range(1, 100000)\n\ti == 0 - j\n}",
+        ),
+    ];
+    let limits = Limits {
+        eval_timeout: std::time::Duration::from_millis(200),
+        ..Limits::default()
+    };
+    let options = PolicyOptions {
+        limits,
+        ..PolicyOptions::default()
+    };
+    let mut policies = PolicySet::from_sources(files, &options).expect("compiles");
+    let namespaces = policies.namespaces.clone();
+    policies.prepare_for(&namespaces).expect("prepare groups");
+    let file = input::parse(
+        "pod.yaml",
+        b"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n".to_vec(),
+        Format::Yaml,
+        &limits,
+    )
+    .expect("parses");
+    let started = std::time::Instant::now();
+    let error = tollgate_engine::check::check_file(&policies, &namespaces, &file)
+        .expect_err("the slow policy times out");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert!(
+        error
+            .message
+            .contains("exceeded the time limit of 200ms (raise it with --eval-timeout)"),
+        "{}",
+        error.message
+    );
+    assert!(error.message.contains("data.t.quick"), "{}", error.message);
+}
+
+/// `custom.kinds` lets a Kubernetes object of another kind pass a policy unevaluated, so it
+/// must be true of the Rego: every insecure fixture object, relabelled as each kind some
+/// policy lists (and as a ConfigMap), gets findings only from policies that list its kind.
+#[test]
+fn policies_report_only_on_the_object_kinds_they_list() {
+    let mut policies = bundled();
+    let listed: Vec<_> = policies
+        .namespaces
+        .iter()
+        .filter(|n| n.kinds.is_some())
+        .cloned()
+        .collect();
+    assert!(listed.len() >= 30, "{} policies list kinds", listed.len());
+    let unfiltered: Vec<_> = listed
+        .iter()
+        .map(|n| {
+            let mut all_kinds = n.clone();
+            all_kinds.kinds = None;
+            all_kinds
+        })
+        .collect();
+    policies.prepare_for(&unfiltered).expect("prepare groups");
+    let mut kinds: Vec<String> = listed
+        .iter()
+        .flat_map(|n| n.kinds.clone().unwrap_or_default())
+        .collect();
+    let fixtures = targets("testdata/bundled/insecure/kubernetes");
+    let files: Vec<_> = fixtures
+        .iter()
+        .map(|t| input::load(&t.path, t.format, &Limits::default()).expect("loads"))
+        .collect();
+    // The fixtures' own kinds too, so a kind that no policy lists is tried as well.
+    kinds.extend(files.iter().flat_map(|f| &f.documents).filter_map(|d| {
+        d.value
+            .get("kind")
+            .and_then(|k| k.as_str())
+            .map(str::to_string)
+    }));
+    kinds.push("ConfigMap".into());
+    kinds.sort();
+    kinds.dedup();
+    let (mut checked, mut findings) = (0, 0);
+    for file in &files {
+        for document in &file.documents {
+            for kind in &kinds {
+                let mut object = document.value.clone();
+                object["kind"] = serde_json::Value::String(kind.clone());
+                let relabelled = input::parse(
+                    "relabelled.json",
+                    serde_json::to_vec(&object).expect("serialises"),
+                    Format::Json,
+                    &Limits::default(),
+                )
+                .expect("parses");
+                let results =
+                    tollgate_engine::check::check_file(&policies, &unfiltered, &relabelled)
+                        .expect("checks");
+                for result in results {
+                    let namespace = listed
+                        .iter()
+                        .find(|n| n.name == result.namespace)
+                        .expect("a listed namespace");
+                    let lists_kind = namespace.kinds.as_ref().is_some_and(|k| k.contains(kind));
+                    findings += result.failures.len() + result.warnings.len();
+                    assert!(
+                        lists_kind || result.failures.is_empty() && result.warnings.is_empty(),
+                        "{} reports on a {kind}: {:?}",
+                        namespace.name,
+                        result
+                            .failures
+                            .iter()
+                            .chain(&result.warnings)
+                            .map(|f| &f.message)
+                            .collect::<Vec<_>>()
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 100, "{checked} objects checked");
+    assert!(findings >= 100, "only {findings} findings");
+}

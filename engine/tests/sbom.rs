@@ -6,8 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
-use tollgate_engine::input::{PathSegment, Position};
+use tollgate_engine::input::{InputKind, PathSegment, Position};
 use tollgate_engine::limits::Limits;
+use tollgate_engine::policy::{Namespace, PolicyOptions, PolicySet};
 use tollgate_engine::sbom::{self, Code, Sbom, binding};
 
 fn shared(relative: &str) -> PathBuf {
@@ -653,4 +654,173 @@ fn validation_codes_are_stable() {
         Position::new(1, 1),
         read(&spdx_doc(PACKAGE_A, "")).file.locate(&[])
     );
+}
+
+/// The four bundled SBOM policies (read from the source tree) with `data`.
+fn bundled_sbom_policies(data: Value) -> (PolicySet, Vec<Namespace>) {
+    let rego = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies/rego");
+    let mut set = PolicySet::load(
+        &[rego.join("sbom"), rego.join("lib/sbom.rego")],
+        &PolicyOptions::default(),
+    )
+    .expect("bundled SBOM policies load");
+    set.add_data_value(data).expect("data merges");
+    let namespaces: Vec<Namespace> = set
+        .namespaces
+        .iter()
+        .filter(|n| n.input == Some(InputKind::Sbom))
+        .cloned()
+        .collect();
+    set.prepare_for(&namespaces).expect("policies compile");
+    (set, namespaces)
+}
+
+/// `(namespace, message, line, column)` of every policy finding, sorted.
+fn policy_findings(
+    policies: &PolicySet,
+    namespaces: &[Namespace],
+    sbom: &Sbom,
+) -> Vec<(String, String, u32, u32)> {
+    let results = sbom::check::check_sbom(policies, namespaces, sbom, &Default::default())
+        .expect("evaluates");
+    let mut findings: Vec<(String, String, u32, u32)> = results
+        .iter()
+        .filter(|r| r.namespace != sbom::check::VALIDATION_NAMESPACE)
+        .flat_map(|r| {
+            r.failures.iter().chain(&r.warnings).map(|f| {
+                let at = f.location.position;
+                (r.namespace.clone(), f.message.clone(), at.line, at.column)
+            })
+        })
+        .collect();
+    findings.sort();
+    findings
+}
+
+/// A CycloneDX SBOM of `n` components that vary in everything the policies read:
+/// scoped and upper-case package URLs, versions only in the package URL or none, missing
+/// suppliers and names, CPEs instead of package URLs, free-text and invalid licenses,
+/// components in no dependency.
+fn varied_cyclonedx(n: usize) -> String {
+    let licenses = [
+        json!([{"expression": "MIT OR GPL-3.0-only"}]),
+        json!([{"expression": "AGPL-3.0-only AND MIT"}]),
+        json!([{"license": {"id": "Apache-2.0"}}]),
+        json!([{"license": {"name": "Some License"}}]),
+        json!([{"expression": "GPL-2.0-only WITH Classpath-exception-2.0"}]),
+        json!([{"license": {"id": "GPL-3.0-or-later"}}]),
+        json!([]),
+    ];
+    let components: Vec<Value> = (0..n)
+        .map(|i| {
+            let name = format!("lib-{}", i % 40);
+            let version = format!("{}.{}.{}", i % 3, i % 12, i % 5);
+            let purl = match i % 6 {
+                0 => format!("pkg:npm/%40scope/{name}@{version}"),
+                1 => format!("pkg:NPM/{}@{version}", name.to_uppercase()),
+                2 => format!("pkg:maven/org.example/{name}@v{version}?type=jar"),
+                3 => format!("pkg:npm/{name}@{version}-beta.{}", i % 4),
+                4 => format!("pkg:pypi/{name}@{}.{}", i % 4, i % 11),
+                _ => format!("pkg:golang/example.com/{name}"),
+            };
+            let mut component = json!({
+                "type": "library",
+                "bom-ref": format!("c{i}"),
+                "licenses": licenses[i % licenses.len()],
+            });
+            if i % 9 != 0 {
+                component["name"] = json!(name);
+            }
+            if i % 5 != 0 {
+                component["version"] = json!(version);
+            }
+            if i % 8 == 0 {
+                component["cpe"] =
+                    json!(format!("cpe:2.3:a:example:{name}:{version}:*:*:*:*:*:*:*"));
+            } else {
+                component["purl"] = json!(purl);
+            }
+            if i % 4 != 0 {
+                component["supplier"] = json!({"name": "Example"});
+            }
+            if i % 10 == 0 {
+                component["group"] = json!("org.example");
+            }
+            component
+        })
+        .collect();
+    // Every 7th component is in no dependency, the others depend on their neighbour.
+    let dependencies: Vec<Value> = (0..n.saturating_sub(1))
+        .filter(|i| i % 7 != 0 && i % 7 != 6)
+        .map(|i| json!({"ref": format!("c{i}"), "dependsOn": [format!("c{}", i + 1)]}))
+        .collect();
+    serde_json::to_string_pretty(&json!({
+        "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+        "metadata": {"timestamp": "2024-05-01T10:00:00Z", "authors": [{"name": "Team"}]},
+        "components": components,
+        "dependencies": dependencies,
+    }))
+    .expect("JSON values serialize")
+}
+
+/// The index only narrows which packages the policies visit: every real SBOM, our own
+/// fixtures and a varied generated one give the same findings with and without it, under
+/// deny lists of exact, versioned, wildcard and ranged entries.
+#[test]
+fn policies_give_the_same_findings_with_and_without_the_index() {
+    let (policies, namespaces) = bundled_sbom_policies(json!({"tollgate": {"sbom": {
+        "denied_licenses": ["AGPL-3.0-only", "GPL-3.0-or-later", "LGPL-2.0-only", "MIT",
+                            "GPL-2.0-only WITH Classpath-exception-2.0", "Some License"],
+        "denied_packages": [
+            "pkg:maven/org.apache.jena/apache-jena@3.12.0",
+            "PKG:NPM/LIB-3",
+            "pkg:npm/@scope/lib-1*",
+            {"purl": "pkg:npm/lib-*", "versions": ">=1.0.0, <2.5", "reason": "range"},
+            {"purl": "pkg:maven/org.example/*", "versions": "!=1.4.4, <=2.11"},
+            {"purl": "pkg:pypi/lib-2?", "versions": ">1.3"},
+            {"purl": "pkg:golang/*", "versions": "*"},
+            {"purl": "pkg:composer/*", "versions": "<3"},
+            {"purl": "pkg:npm/%40scope/lib-20@1.8.0", "versions": "=1.8.0"},
+        ],
+    }}}));
+    let dir = tempdir();
+    let generated = dir.join("varied.cdx.json");
+    std::fs::write(&generated, varied_cyclonedx(240)).expect("writes");
+    let own = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/sbom");
+    let mut files = all_shared_files();
+    files.push(own.join("denied.spdx.json"));
+    files.push(own.join("clean.cdx.json"));
+    files.push(generated);
+    let mut total = 0;
+    for file in &files {
+        let indexed = load(file);
+        let mut bare = load(file);
+        assert!(
+            indexed.normalized.value["index"].is_object(),
+            "{}",
+            file.display()
+        );
+        if let Value::Object(fields) = &mut bare.normalized.value {
+            fields.remove("index");
+        }
+        let with_index = policy_findings(&policies, &namespaces, &indexed);
+        let without = policy_findings(&policies, &namespaces, &bare);
+        assert_eq!(with_index, without, "{}", file.display());
+        total += with_index.len();
+    }
+    let generated = policy_findings(&policies, &namespaces, &load(&files[files.len() - 1]));
+    for namespace in [
+        "ntia_minimum",
+        "license_denied",
+        "package_denied",
+        "license_unknown",
+    ] {
+        assert!(
+            generated
+                .iter()
+                .any(|f| f.0 == format!("tollgate.sbom.{namespace}")),
+            "the generated SBOM exercises {namespace}"
+        );
+    }
+    assert!(total > 300, "{total} findings");
 }

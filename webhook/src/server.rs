@@ -290,14 +290,15 @@ async fn decide(
     let images = check_images(state, runtime, review);
     let joined =
         tokio::time::timeout_at(due.into(), async { tokio::join!(receiver, images) }).await;
+    let past_deadline = || {
+        Decision::failed(format!(
+            "tollgate could not decide on {label} within its deadline of {} ms (deadlineMilliseconds, below the webhook's timeoutSeconds of {} s): the request is denied (fail closed)",
+            deadline.as_millis(),
+            runtime.config.timeout_seconds
+        ))
+    };
     let ((evaluation, took), image_findings) = match joined {
-        Err(_) => {
-            return Decision::failed(format!(
-                "tollgate could not decide on {label} within its deadline of {} ms (deadlineMilliseconds, below the webhook's timeoutSeconds of {} s): the request is denied (fail closed)",
-                deadline.as_millis(),
-                runtime.config.timeout_seconds
-            ));
-        }
+        Err(_) => return past_deadline(),
         Ok((Err(_), _)) => {
             return Decision::failed(format!(
                 "tollgate could not evaluate the policies for {label}: the request is denied (fail closed)"
@@ -311,6 +312,8 @@ async fn decide(
         .observe(took.as_secs_f64());
     let evaluation: Evaluation = match evaluation {
         Ok(evaluation) => evaluation,
+        // The evaluation's own time limit is the deadline; under load it may fire first.
+        Err(_) if Instant::now() >= due => return past_deadline(),
         Err(message) => {
             return Decision::failed(format!(
                 "tollgate could not evaluate the policies for {label}: {message}: the request is denied (fail closed)"

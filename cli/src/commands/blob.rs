@@ -13,6 +13,7 @@ use tollgate_engine::sigstore::{
 };
 
 use crate::args::{BlobArgs, BlobCommand, BlobVerifyArgs};
+use crate::output::outln;
 
 pub fn run(args: &BlobArgs) -> Result<u8> {
     match &args.command {
@@ -170,7 +171,7 @@ fn report(args: &BlobVerifyArgs, outcome: Result<Verified, VerifyError>) -> Resu
                 })).collect::<Vec<_>>(),
                 "logs": verified.logs,
             });
-            println!("{}", serde_json::to_string_pretty(&value)?);
+            outln!("{}", serde_json::to_string_pretty(&value)?);
             Ok(0)
         }
         ("json", Err(error)) => {
@@ -181,7 +182,7 @@ fn report(args: &BlobVerifyArgs, outcome: Result<Verified, VerifyError>) -> Resu
                 "code": error.check.code(),
                 "error": error.detail,
             });
-            println!("{}", serde_json::to_string_pretty(&value)?);
+            outln!("{}", serde_json::to_string_pretty(&value)?);
             Ok(1)
         }
         (_, Ok(verified)) => {
@@ -194,7 +195,7 @@ fn report(args: &BlobVerifyArgs, outcome: Result<Verified, VerifyError>) -> Resu
                     verified.issuer.as_deref().unwrap_or("-")
                 )
             };
-            println!("Verified OK: {} signed by {signer}", args.artifact);
+            outln!("Verified OK: {} signed by {signer}", args.artifact);
             Ok(0)
         }
         (_, Err(error)) => {

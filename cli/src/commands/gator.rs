@@ -9,6 +9,7 @@ use tollgate_engine::gatekeeper::suite::{self, SuiteResult};
 use tollgate_engine::limits::Limits;
 
 use crate::args::{GatorArgs, GatorCommand, GatorVerifyArgs};
+use crate::output::outln;
 
 pub fn run(args: &GatorArgs) -> Result<u8> {
     match &args.command {
@@ -43,7 +44,7 @@ fn verify(args: &GatorVerifyArgs) -> Result<u8> {
             args.paths.join(" ")
         );
     }
-    println!("{}", if failed { "FAIL" } else { "PASS" });
+    outln!("{}", if failed { "FAIL" } else { "PASS" });
     Ok(u8::from(failed))
 }
 
@@ -51,7 +52,7 @@ fn print_suite(result: &SuiteResult, elapsed: Duration, verbose: bool) {
     for test in &result.tests {
         if verbose {
             let verb = if test.skipped { "SKIP" } else { "RUN " };
-            println!("=== {verb}  {}", test.name);
+            outln!("=== {verb}  {}", test.name);
         }
         if test.skipped {
             continue;
@@ -59,37 +60,37 @@ fn print_suite(result: &SuiteResult, elapsed: Duration, verbose: bool) {
         for case in &test.cases {
             if case.skipped {
                 if verbose {
-                    println!("    === SKIP  {}", case.name);
+                    outln!("    === SKIP  {}", case.name);
                 }
                 continue;
             }
             if verbose {
-                println!("    === RUN   {}", case.name);
+                outln!("    === RUN   {}", case.name);
             }
             match &case.error {
-                Some(error) => println!("    --- FAIL: {}\n        {error}", case.name),
-                None if verbose => println!("    --- PASS: {}", case.name),
+                Some(error) => outln!("    --- FAIL: {}\n        {error}", case.name),
+                None if verbose => outln!("    --- PASS: {}", case.name),
                 None => {}
             }
         }
         if test.is_failure() {
-            println!("--- FAIL: {}", test.name);
+            outln!("--- FAIL: {}", test.name);
             if let Some(error) = &test.error {
-                println!("  {error}");
+                outln!("  {error}");
             }
         } else if verbose {
-            println!("--- PASS: {}", test.name);
+            outln!("--- PASS: {}", test.name);
         }
     }
     let seconds = elapsed.as_secs_f64();
     if result.is_failure() {
-        println!("FAIL\t{}\t{seconds:.3}s", result.path);
+        outln!("FAIL\t{}\t{seconds:.3}s", result.path);
         if let Some(error) = &result.error {
-            println!("  {error}");
+            outln!("  {error}");
         }
     } else if result.skipped {
-        println!("skip\t{}", result.path);
+        outln!("skip\t{}", result.path);
     } else {
-        println!("ok\t{}\t{seconds:.3}s", result.path);
+        outln!("ok\t{}\t{seconds:.3}s", result.path);
     }
 }

@@ -27,6 +27,7 @@ use crate::args::{
     VerifyAttestationArgs,
 };
 use crate::output;
+use crate::output::outln;
 
 pub fn run(args: &ImageArgs) -> Result<u8> {
     match &args.command {
@@ -44,7 +45,7 @@ fn verify(args: &ImageVerifyArgs) -> Result<u8> {
     match outcome {
         Ok(verified) => {
             if json {
-                println!("{}", pretty(&verified_json(&verified)));
+                outln!("{}", pretty(&verified_json(&verified)));
             } else {
                 print_verified(&verified, &signer);
             }
@@ -81,7 +82,7 @@ fn verify_attestation(args: &VerifyAttestationArgs) -> Result<u8> {
     };
     let Some(outputs) = outputs else {
         if json {
-            println!("{}", pretty(&attestations_json(&verified)));
+            outln!("{}", pretty(&attestations_json(&verified)));
         } else {
             print_attestations(&verified);
         }
@@ -168,7 +169,7 @@ fn evaluate_predicates(
 /// output with `-o json`), exit code 1.
 fn fail(image: &Reference, error: &CosignError, json: bool) -> Result<u8> {
     if json {
-        println!(
+        outln!(
             "{}",
             pretty(&json!({
                 "image": image.whole(),
@@ -186,7 +187,7 @@ fn print_verified(verified: &VerifiedImage, signer: &Signer) {
         Signer::Key(key) => format!("key {}", key.fingerprint()),
         Signer::Keyless(policy) => policy.describe().to_string(),
     };
-    println!(
+    outln!(
         "Verified {} ({}): {} signature(s) by {by}",
         verified.image,
         verified.digest,
@@ -201,7 +202,7 @@ fn print_verified(verified: &VerifiedImage, signer: &Signer) {
                 .unwrap_or("-")
                 .to_string()
         };
-        println!(
+        outln!(
             "  {}: {} at {}",
             signature.source,
             claim("/critical/identity/docker-reference"),
@@ -220,7 +221,7 @@ fn verified_json(verified: &VerifiedImage) -> Value {
 }
 
 fn print_attestations(verified: &VerifiedAttestations) {
-    println!(
+    outln!(
         "Verified {} ({}): {} attestation(s) of {}",
         verified.image,
         verified.digest,
@@ -228,7 +229,7 @@ fn print_attestations(verified: &VerifiedAttestations) {
         verified.predicate_type
     );
     for attestation in &verified.attestations {
-        println!(
+        outln!(
             "  {}: subject {}",
             attestation.source,
             attestation.statement.subject_digests()

@@ -6,6 +6,7 @@ use tollgate_engine::input;
 
 use crate::args::ParseArgs;
 use crate::inputs;
+use crate::output::outln;
 
 pub fn run(args: &ParseArgs) -> Result<u8> {
     let limits = args.input.limits(std::time::Duration::from_secs(5));
@@ -43,6 +44,6 @@ pub fn run(args: &ParseArgs) -> Result<u8> {
             ),
         }
     };
-    println!("{}", serde_json::to_string_pretty(&value)?);
+    outln!("{}", serde_json::to_string_pretty(&value)?);
     Ok(0)
 }

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use tollgate_engine::annotations::Annotations;
 
 use crate::args::{PoliciesArgs, PoliciesCommand};
+use crate::output::outln;
 
 /// Every bundled policy with an id, sorted by id.
 pub fn catalogue() -> Result<Vec<Annotations>> {
@@ -38,7 +39,7 @@ pub fn run(args: &PoliciesArgs) -> Result<u8> {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&list)?);
+            outln!("{}", serde_json::to_string_pretty(&list)?);
         }
         PoliciesCommand::List { .. } => {
             let width = catalogue
@@ -48,7 +49,7 @@ pub fn run(args: &PoliciesArgs) -> Result<u8> {
                 .max()
                 .unwrap_or(0);
             for a in &catalogue {
-                println!(
+                outln!(
                     "{:width$}  {:5}  {:14}  {}",
                     a.id().unwrap_or_default(),
                     a.custom_str("severity").unwrap_or_default(),
@@ -61,26 +62,26 @@ pub fn run(args: &PoliciesArgs) -> Result<u8> {
             let Some(a) = catalogue.iter().find(|a| a.id() == Some(id.as_str())) else {
                 bail!("no bundled policy {id:?} (see `tollgate policies list`)");
             };
-            println!("{id}: {}", a.title.as_deref().unwrap_or_default());
-            println!(
+            outln!("{id}: {}", a.title.as_deref().unwrap_or_default());
+            outln!(
                 "severity:    {}",
                 a.custom_str("severity").unwrap_or_default()
             );
-            println!("input:       {}", a.custom_str("input").unwrap_or_default());
-            println!(
+            outln!("input:       {}", a.custom_str("input").unwrap_or_default());
+            outln!(
                 "remediation: {}",
                 a.custom_str("remediation").unwrap_or_default()
             );
-            println!(
+            outln!(
                 "reference:   {}",
                 a.custom_str("reference").unwrap_or_default()
             );
             if let Some(description) = &a.description {
-                println!("\n{}", description.trim());
+                outln!("\n{}", description.trim());
             }
             for (label, key) in [("Passes", "example_pass"), ("Fails", "example_fail")] {
                 if let Some(example) = a.custom_str(key) {
-                    println!("\n{label}:\n{}", indent(example));
+                    outln!("\n{label}:\n{}", indent(example));
                 }
             }
         }

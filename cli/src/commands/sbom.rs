@@ -16,6 +16,7 @@ use tollgate_engine::sbom::{self, binding, check};
 
 use crate::args::{BundledArgs, SbomArgs, SbomCheckArgs, SbomCommand, SbomNormalizeArgs};
 use crate::output;
+use crate::output::outln;
 
 pub fn run(args: &SbomArgs) -> Result<u8> {
     match &args.command {
@@ -218,6 +219,6 @@ fn run_normalize(args: &SbomNormalizeArgs) -> Result<u8> {
         1 => documents.remove(0).1,
         _ => Value::Object(documents.into_iter().collect::<Map<_, _>>()),
     };
-    println!("{}", serde_json::to_string_pretty(&value)?);
+    outln!("{}", serde_json::to_string_pretty(&value)?);
     Ok(0)
 }

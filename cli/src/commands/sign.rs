@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 
 use super::image::{block_on, registry};
 use crate::args::{AttestArgs, GenerateKeyPairArgs, PrivateKeyArgs, SignArgs};
+use crate::output::outln;
 
 /// The environment variable cosign reads a key's password from.
 const PASSWORD_VARIABLE: &str = "COSIGN_PASSWORD";
@@ -28,7 +29,7 @@ pub fn sign(args: &SignArgs) -> Result<u8> {
         match &args.output_signature {
             Some(path) => std::fs::write(path, &signature)
                 .with_context(|| format!("cannot write {}", path.display()))?,
-            None => println!("{signature}"),
+            None => outln!("{signature}"),
         }
         return Ok(0);
     }
@@ -93,7 +94,7 @@ pub fn generate_key_pair(args: &GenerateKeyPairArgs) -> Result<u8> {
 }
 
 fn report(what: &str, image: &oci::Reference, signed: &Signed) {
-    println!(
+    outln!(
         "{what} {} ({}): {} ({})",
         image.whole(),
         signed.image_digest,

@@ -9,6 +9,7 @@ use tollgate_engine::verify::{self, TestStatus};
 
 use crate::args::VerifyArgs;
 use crate::output;
+use crate::output::outln;
 
 pub fn run(args: &VerifyArgs) -> Result<u8> {
     let outputs = output::parse_outputs(&args.output.output)?;
@@ -69,13 +70,13 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
                 TestStatus::Skipped => ("SKIPPED".to_string(), kind == "full"),
             };
             if show {
-                println!("{}: {} ({:?})", outcome.name, label, outcome.duration);
+                outln!("{}: {} ({:?})", outcome.name, label, outcome.duration);
                 for print in &outcome.prints {
-                    println!("  {print}");
+                    outln!("  {print}");
                 }
             }
         }
-        println!();
+        outln!();
     }
     let options = RenderOptions {
         color: !args.output.no_color && std::io::stdout().is_terminal(),
@@ -84,9 +85,9 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
     };
     output::write(&report, &outputs, &options)?;
     if args.coverage {
-        println!("\nCoverage:");
+        outln!("\nCoverage:");
         for file in &coverage {
-            println!(
+            outln!(
                 "  {}: {:.2}% ({} of {} lines){}",
                 file.path,
                 file.percent(),
@@ -99,7 +100,7 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
                 }
             );
         }
-        println!("  total: {percent:.2}% ({covered} of {total} lines)");
+        outln!("  total: {percent:.2}% ({covered} of {total} lines)");
     }
     Ok(u8::try_from(code).unwrap_or(1))
 }

@@ -47,7 +47,13 @@
 //!       "concluded": null                   // absent in the document
 //!     }
 //!   }],
-//!   "relationships": [{"from": "SPDXRef-Package", "type": "DYNAMIC_LINK", "to": "SPDXRef-Saxon"}]
+//!   "relationships": [{"from": "SPDXRef-Package", "type": "DYNAMIC_LINK", "to": "SPDXRef-Saxon"}],
+//!   "index": {                              // positions in packages, for fast lookups
+//!     "purl_bases": {"pkg:maven/org.apache.jena/apache-jena": [2]},  // lower case, %40 as @
+//!     "licenses": [{"licenses": {"declared": ..., "concluded": ...}, "packages": [0]}],
+//!     "missing": {"supplier": [], "name": [], "version": [], "identifier": [1]},
+//!     "unrelated": []                       // in no relationship, not described
+//!   }
 //! }
 //! ```
 //!
@@ -60,6 +66,9 @@
 //!   `declared`; several entries apply together (AND).
 //! - Relationships: SPDX's as written (and `documentDescribes` as `DESCRIBES`); CycloneDX
 //!   `dependencies` as `DEPENDS_ON` (and `PROVIDES`), nesting as parent `CONTAINS` child.
+//! - `index` ([`index`]) lets policies visit only the packages a rule is about: packages
+//!   by package URL base, grouped by identical licenses, lacking a field, or in no
+//!   relationship.
 //! - Findings' `path`s point into this shape; [`Normalized::source_path`] maps them back
 //!   to the element of the original document, so reports give its line.
 
@@ -68,6 +77,7 @@ pub mod check;
 pub mod checksum;
 pub mod cyclonedx;
 pub mod diagnostics;
+pub mod index;
 pub mod license;
 mod positions;
 pub mod spdx;
@@ -158,19 +168,24 @@ pub fn is_sbom(document: &Value) -> bool {
 /// [`crate::input::InputKind::Sbom`] (it has `spdxVersion` or `bomFormat`); evaluate
 /// `value`, and place findings with [`check::InputFileSubject`].
 pub fn normalize(document: &Value) -> Result<Normalized, NormalizeError> {
-    if document.get("spdxVersion").is_some() {
+    let mut normalized = if document.get("spdxVersion").is_some() {
         let model: spdx::Document = typed(document)?;
-        Ok(spdx::normalize(&model))
+        spdx::normalize(&model)
     } else if document.get("bomFormat").is_some() {
         let model: cyclonedx::Bom = typed(document)?;
-        Ok(cyclonedx::normalize(&model))
+        cyclonedx::normalize(&model)
     } else {
-        Err(NormalizeError {
+        return Err(NormalizeError {
             path: Vec::new(),
             message: "not an SBOM: no spdxVersion (SPDX) or bomFormat (CycloneDX) at the top level"
                 .into(),
-        })
+        });
+    };
+    let index = index::build(&normalized.value);
+    if let Value::Object(fields) = &mut normalized.value {
+        fields.insert("index".into(), index);
     }
+    Ok(normalized)
 }
 
 fn typed<'de, T: Deserialize<'de>>(document: &'de Value) -> Result<T, NormalizeError> {

@@ -3,63 +3,109 @@
 //! keeps its first place, as `preserve_order` maps do). Large SBOMs need this: the
 //! engine's YAML-based source map costs seconds on a 5 MB file, this costs milliseconds.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::input::{Position, SourceMap};
 
-enum Frame {
+/// Objects with more keys than this look repeated keys up in a hash map; smaller ones
+/// (nearly all of an SBOM's) scan their few keys, which allocates nothing.
+const SCANNED_KEYS: usize = 16;
+
+/// The keys an object has read so far, for repeated keys.
+#[derive(Default)]
+struct Keys<'a> {
+    names: Vec<Cow<'a, str>>,
+    large: Option<HashMap<Cow<'a, str>, usize>>,
+}
+
+impl<'a> Keys<'a> {
+    fn index_of(&self, name: &str) -> Option<usize> {
+        match &self.large {
+            Some(map) => map.get(name).copied(),
+            None => self.names.iter().position(|n| n == name),
+        }
+    }
+
+    fn push(&mut self, name: Cow<'a, str>) {
+        let index = self.names.len();
+        if let Some(map) = &mut self.large {
+            map.insert(name.clone(), index);
+        }
+        self.names.push(name);
+        if self.large.is_none() && self.names.len() > SCANNED_KEYS {
+            let map = self
+                .names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.clone(), i))
+                .collect();
+            self.large = Some(map);
+        }
+    }
+}
+
+enum Frame<'a> {
     Object {
         map: SourceMap,
-        keys: HashMap<String, usize>,
+        keys: Keys<'a>,
         /// The key just read and where it is, waiting for its value.
-        key: Option<(String, Position)>,
+        key: Option<(Cow<'a, str>, Position)>,
     },
     Array(SourceMap),
 }
 
 struct Cursor<'a> {
+    text: &'a str,
     bytes: &'a [u8],
     at: usize,
     line: usize,
     column: usize,
 }
 
-impl Cursor<'_> {
+impl<'a> Cursor<'a> {
     fn position(&self) -> Position {
         Position::new(self.line, self.column)
-    }
-
-    fn advance(&mut self) {
-        if let Some(&b) = self.bytes.get(self.at) {
-            if b == b'\n' {
-                self.line += 1;
-                self.column = 1;
-            } else if b & 0xC0 != 0x80 {
-                self.column += 1;
-            }
-            self.at += 1;
-        }
     }
 
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }
 
+    /// Moves past one byte that is not a line break nor inside a multi-byte character.
+    fn step(&mut self) {
+        self.at += 1;
+        self.column += 1;
+    }
+
     fn skip_space(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.advance();
+        while let Some(&b) = self.bytes.get(self.at) {
+            match b {
+                b'\n' => {
+                    self.at += 1;
+                    self.line += 1;
+                    self.column = 1;
+                }
+                b' ' | b'\t' | b'\r' => self.step(),
+                _ => break,
+            }
         }
     }
 
     /// Reads a string whose opening quote is at the cursor; its text, unescaped only
-    /// when it has escapes.
-    fn string(&mut self, text: &str) -> Option<String> {
+    /// when it has escapes. JSON strings hold no raw line breaks, so only the column
+    /// moves: by one per character.
+    fn string(&mut self) -> Option<Cow<'a, str>> {
         let start = self.at;
-        self.advance();
+        let mut i = start + 1;
         let mut escaped = false;
+        let mut characters = 1;
         loop {
-            let b = self.peek()?;
-            self.advance();
+            let b = *self.bytes.get(i)?;
+            i += 1;
+            if b & 0xC0 != 0x80 {
+                characters += 1;
+            }
             match b {
                 _ if escaped => escaped = false,
                 b'\\' => escaped = true,
@@ -67,20 +113,23 @@ impl Cursor<'_> {
                 _ => {}
             }
         }
-        let raw = text.get(start..self.at)?;
+        self.at = i;
+        self.column += characters;
+        let raw = self.text.get(start..i)?;
         if raw.contains('\\') {
-            serde_json::from_str(raw).ok()
+            serde_json::from_str(raw).ok().map(Cow::Owned)
         } else {
-            Some(raw[1..raw.len() - 1].to_string())
+            Some(Cow::Borrowed(&raw[1..raw.len() - 1]))
         }
     }
 
+    /// Skips a number, `true`, `false` or `null` (ASCII, on one line).
     fn scalar(&mut self) {
         while !matches!(
             self.peek(),
             None | Some(b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r')
         ) {
-            self.advance();
+            self.step();
         }
     }
 }
@@ -89,12 +138,13 @@ impl Cursor<'_> {
 /// accepted (which cannot happen for a text it parsed).
 pub fn source_map(text: &str) -> Option<SourceMap> {
     let mut cursor = Cursor {
+        text,
         bytes: text.as_bytes(),
         at: 0,
         line: 1,
         column: 1,
     };
-    let mut stack: Vec<Frame> = Vec::new();
+    let mut stack: Vec<Frame<'_>> = Vec::new();
     loop {
         cursor.skip_space();
         // Inside an object, read the key first (or the end of the object).
@@ -103,7 +153,7 @@ pub fn source_map(text: &str) -> Option<SourceMap> {
         {
             match cursor.peek()? {
                 b'}' => {
-                    cursor.advance();
+                    cursor.step();
                     let Some(Frame::Object { map, .. }) = stack.pop() else {
                         return None;
                     };
@@ -113,17 +163,17 @@ pub fn source_map(text: &str) -> Option<SourceMap> {
                     continue;
                 }
                 b',' => {
-                    cursor.advance();
+                    cursor.step();
                     continue;
                 }
                 b'"' => {
                     let at = cursor.position();
-                    let name = cursor.string(text)?;
+                    let name = cursor.string()?;
                     cursor.skip_space();
                     if cursor.peek()? != b':' {
                         return None;
                     }
-                    cursor.advance();
+                    cursor.step();
                     *key = Some((name, at));
                     continue;
                 }
@@ -133,11 +183,11 @@ pub fn source_map(text: &str) -> Option<SourceMap> {
         let at = cursor.position();
         match cursor.peek()? {
             b',' => {
-                cursor.advance();
+                cursor.step();
                 continue;
             }
             b']' => {
-                cursor.advance();
+                cursor.step();
                 let Some(Frame::Array(map)) = stack.pop() else {
                     return None;
                 };
@@ -147,21 +197,21 @@ pub fn source_map(text: &str) -> Option<SourceMap> {
                 continue;
             }
             b'{' => {
-                cursor.advance();
+                cursor.step();
                 stack.push(Frame::Object {
                     map: SourceMap::leaf(at),
-                    keys: HashMap::new(),
+                    keys: Keys::default(),
                     key: None,
                 });
                 continue;
             }
             b'[' => {
-                cursor.advance();
+                cursor.step();
                 stack.push(Frame::Array(SourceMap::leaf(at)));
                 continue;
             }
             b'"' => {
-                cursor.string(text)?;
+                cursor.string()?;
             }
             _ => cursor.scalar(),
         }
@@ -172,7 +222,7 @@ pub fn source_map(text: &str) -> Option<SourceMap> {
 }
 
 /// Adds a completed value to its parent; the root when there is no parent.
-fn finish(stack: &mut [Frame], value: SourceMap) -> Option<SourceMap> {
+fn finish(stack: &mut [Frame<'_>], value: SourceMap) -> Option<SourceMap> {
     match stack.last_mut() {
         None => Some(value),
         Some(Frame::Array(map)) => {
@@ -185,10 +235,10 @@ fn finish(stack: &mut [Frame], value: SourceMap) -> Option<SourceMap> {
                 position: at,
                 children: value.children,
             };
-            match keys.get(&name) {
-                Some(&index) => map.children[index].children = entry.children,
+            match keys.index_of(&name) {
+                Some(index) => map.children[index].children = entry.children,
                 None => {
-                    keys.insert(name, map.children.len());
+                    keys.push(name);
                     map.children.push(entry);
                 }
             }
@@ -247,6 +297,19 @@ mod tests {
         let map = source_map("{\"a\": 1, \"b\": 2, \"a\": [3]}").expect("valid");
         assert_eq!(map.children.len(), 2);
         assert_eq!(map.children[0].position, Position::new(1, 2));
+        // Objects of many keys look them up in a map; escaped keys are unescaped.
+        let keys: Vec<String> = (0..20).map(|i| format!("\"k{i}\": {i}")).collect();
+        let text = format!(
+            "{{{}, \"k\\u0033\": [1, 2], \"\u{e9}t\u{e9}\": true}}",
+            keys.join(", ")
+        );
+        let map = source_map(&text).expect("valid");
+        assert_eq!(map.children.len(), 21);
+        assert_eq!(map.children[3].position, Position::new(1, 29));
+        assert_eq!(map.children[3].children.len(), 2);
+        let value: serde_json::Value = serde_json::from_str(&text).expect("valid");
+        let last = map.locate(&value, &[PathSegment::Key("\u{e9}t\u{e9}".into())]);
+        assert_eq!(last, Position::new(1, text.chars().count() - 11));
         assert!(source_map("{\"a\" 1}").is_none());
         assert!(source_map("[1, 2").is_none());
         assert!(source_map("").is_none());

@@ -8,6 +8,7 @@
 #   id: k8s.ingress.tls
 #   severity: warn
 #   input: kubernetes
+#   kinds: [Ingress]
 #   remediation: Add spec.tls with the hosts and the Secret holding their certificate (e.g. issued by cert-manager).
 #   reference: https://kubernetes.io/docs/concepts/services-networking/ingress/#tls
 #   example_pass: |

@@ -11,6 +11,7 @@
 #   id: k8s.pss.baseline.apparmor
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Use appArmorProfile.type RuntimeDefault or Localhost (annotation values runtime/default or localhost/<profile>), never Unconfined.
 #   reference: https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
 #   example_pass: |

@@ -10,6 +10,7 @@
 #   id: k8s.pss.baseline.capabilities
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Add only capabilities from the baseline list (e.g. NET_BIND_SERVICE); remove NET_ADMIN, SYS_ADMIN, NET_RAW and the like.
 #   reference: https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
 #   example_pass: |

@@ -8,6 +8,7 @@
 #   id: k8s.pss.baseline.host-namespaces
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Remove hostNetwork, hostPID and hostIPC from the pod spec or set them to false.
 #   reference: https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
 #   example_pass: |

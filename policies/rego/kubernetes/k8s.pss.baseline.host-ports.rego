@@ -8,6 +8,7 @@
 #   id: k8s.pss.baseline.host-ports
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Remove hostPort (or set it to 0) and expose the container through a Service instead.
 #   reference: https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
 #   example_pass: |

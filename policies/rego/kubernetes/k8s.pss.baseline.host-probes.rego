@@ -10,6 +10,7 @@
 #   id: k8s.pss.baseline.host-probes
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Remove the host field from httpGet/tcpSocket probes and lifecycle hooks (the pod's own IP is used).
 #   reference: https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
 #   example_pass: |

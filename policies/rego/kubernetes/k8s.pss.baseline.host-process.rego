@@ -9,6 +9,7 @@
 #   id: k8s.pss.baseline.host-process
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Remove securityContext.windowsOptions.hostProcess or set it to false, on the pod and every container.
 #   reference: https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
 #   example_pass: |

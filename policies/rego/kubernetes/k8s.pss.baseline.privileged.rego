@@ -8,6 +8,7 @@
 #   id: k8s.pss.baseline.privileged
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Remove securityContext.privileged or set it to false.
 #   reference: https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
 #   example_pass: |

@@ -9,6 +9,7 @@
 #   id: k8s.pss.baseline.proc-mount
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Remove securityContext.procMount or set it to Default (or run the pod in a user namespace with hostUsers false).
 #   reference: https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
 #   example_pass: |

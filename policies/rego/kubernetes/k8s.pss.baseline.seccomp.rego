@@ -12,6 +12,7 @@
 #   id: k8s.pss.baseline.seccomp
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Set seccompProfile.type to RuntimeDefault or Localhost (or leave it unset), never Unconfined.
 #   reference: https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
 #   example_pass: |

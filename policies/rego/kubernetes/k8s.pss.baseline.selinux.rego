@@ -10,6 +10,7 @@
 #   id: k8s.pss.baseline.selinux
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Remove seLinuxOptions.user and .role, and use only an allowed seLinuxOptions.type (container_t, container_init_t, container_kvm_t, container_engine_t).
 #   reference: https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
 #   example_pass: |

@@ -14,6 +14,7 @@
 #   id: k8s.pss.baseline.sysctls
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Remove the unsafe sysctl from spec.securityContext.sysctls (tune it on the node instead).
 #   reference: https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
 #   example_pass: |

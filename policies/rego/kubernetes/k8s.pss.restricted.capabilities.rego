@@ -10,6 +10,7 @@
 #   id: k8s.pss.restricted.capabilities
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: 'Set securityContext.capabilities.drop: ["ALL"] on every container and add back at most NET_BIND_SERVICE.'
 #   reference: https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
 #   example_pass: |

@@ -10,6 +10,7 @@
 #   id: k8s.pss.restricted.privilege-escalation
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Set securityContext.allowPrivilegeEscalation to false on every container.
 #   reference: https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
 #   example_pass: |

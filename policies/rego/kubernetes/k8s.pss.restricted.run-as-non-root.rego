@@ -10,6 +10,7 @@
 #   id: k8s.pss.restricted.run-as-non-root
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Set securityContext.runAsNonRoot to true on the pod (and do not set it to false on any container).
 #   reference: https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
 #   example_pass: |

@@ -9,6 +9,7 @@
 #   id: k8s.pss.restricted.run-as-user
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Remove runAsUser 0, or set runAsUser to a non-zero UID.
 #   reference: https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
 #   example_pass: |

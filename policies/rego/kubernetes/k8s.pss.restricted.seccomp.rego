@@ -11,6 +11,7 @@
 #   id: k8s.pss.restricted.seccomp
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Set securityContext.seccompProfile.type to RuntimeDefault (or Localhost) on the pod.
 #   reference: https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
 #   example_pass: |

@@ -11,6 +11,7 @@
 #   id: k8s.pss.restricted.volume-types
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Use only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret volumes (other storage through a PersistentVolumeClaim).
 #   reference: https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
 #   example_pass: |

@@ -13,6 +13,7 @@
 #   id: k8s.rbac.cluster-admin-binding
 #   severity: deny
 #   input: kubernetes
+#   kinds: [RoleBinding, ClusterRoleBinding]
 #   remediation: Bind a narrower (Cluster)Role that grants only what the subject needs.
 #   reference: https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege
 #   example_pass: |

@@ -9,6 +9,7 @@
 #   id: k8s.rbac.secrets-access
 #   severity: warn
 #   input: kubernetes
+#   kinds: [Role, ClusterRole]
 #   remediation: Drop get/list/watch on secrets, or restrict the rule to the Secrets it needs with resourceNames.
 #   reference: https://kubernetes.io/docs/concepts/security/rbac-good-practices/#listing-secrets
 #   example_pass: |

@@ -9,6 +9,7 @@
 #   id: k8s.rbac.wildcard
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Role, ClusterRole]
 #   remediation: List the apiGroups, resources and verbs the subject actually needs instead of "*".
 #   reference: https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege
 #   example_pass: |

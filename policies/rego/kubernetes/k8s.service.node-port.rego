@@ -8,6 +8,7 @@
 #   id: k8s.service.node-port
 #   severity: warn
 #   input: kubernetes
+#   kinds: [Service]
 #   remediation: Use type ClusterIP (behind an Ingress or Gateway) or LoadBalancer instead of NodePort.
 #   reference: https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport
 #   example_pass: |

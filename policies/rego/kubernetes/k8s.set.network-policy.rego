@@ -90,12 +90,15 @@ warn contains result if {
 	}
 }
 
-default_deny(ns) if {
+default_deny(ns) if ns in default_deny_namespaces
+
+# The namespaces that have a default-deny ingress NetworkPolicy, read in one pass over the
+# documents rather than once per namespace.
+default_deny_namespaces contains k8s.namespace_of(np) if {
 	some doc in input
 	np := doc.contents
 	is_object(np)
 	np.kind == "NetworkPolicy"
-	k8s.namespace_of(np) == ns
 	spec := object.get(np, "spec", {})
 	selects_all(object.get(spec, "podSelector", {}))
 	ingress_type(spec)
@@ -117,16 +120,18 @@ allows_all(spec) if {
 	count(object.get(rule, "ports", [])) == 0
 }
 
-namespace_docs(ns) := {i |
+# The indexes of the Namespace documents, by name, and of the workloads, by namespace.
+namespace_docs[name] contains i if {
 	some i, doc in input
 	doc.contents.kind == "Namespace"
-	doc.contents.metadata.name == ns
+	name := doc.contents.metadata.name
 }
 
-# The Namespace document if the run has it, else the first workload of the namespace.
-location(ns) := [min(namespace_docs(ns)), "contents", "metadata", "name"] if {
-	count(namespace_docs(ns)) > 0
+workload_indexes[w.namespace] contains w.index if some w in k8s.set_workloads
+
+location(ns) := [min(namespace_docs[ns]), "contents", "metadata", "name"] if {
+	count(namespace_docs[ns]) > 0
 } else := path if {
-	first := min({w.index | some w in k8s.set_workloads; w.namespace == ns})
+	first := min(workload_indexes[ns])
 	path := array.concat([first, "contents"], k8s.existing_path(input[first].contents, ["metadata", "namespace"]))
 }

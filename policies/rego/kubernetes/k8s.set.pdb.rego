@@ -94,15 +94,21 @@ warn contains result if {
 }
 
 covered(w) if {
+	some selector in selectors_by_namespace[w.namespace]
+	k8s.selector_matches(selector, w.labels)
+}
+
+# The selectors that count, of every PodDisruptionBudget, by namespace: read once per run
+# rather than once per workload.
+selectors_by_namespace[ns] contains selector if {
 	some doc in input
 	pdb := doc.contents
 	is_object(pdb)
 	pdb.kind == "PodDisruptionBudget"
-	k8s.namespace_of(pdb) == w.namespace
+	ns := k8s.namespace_of(pdb)
 	selector := pdb.spec.selector
 	is_object(selector)
 	not v1beta1_empty(pdb, selector)
-	k8s.selector_matches(selector, w.labels)
 }
 
 v1beta1_empty(pdb, selector) if {

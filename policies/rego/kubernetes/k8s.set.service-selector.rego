@@ -98,9 +98,11 @@ deny contains result if {
 }
 
 selects_some(selector, ns) if {
-	some w in k8s.set_workloads
-	w.namespace == ns
+	some labels in labels_by_namespace[ns]
 	every k, v in selector {
-		w.labels[k] == v
+		labels[k] == v
 	}
 }
+
+# The pod template labels of the workloads, by namespace, gathered once per run.
+labels_by_namespace[w.namespace] contains w.labels if some w in k8s.set_workloads

@@ -9,6 +9,7 @@
 #   id: k8s.workload.anti-affinity
 #   severity: warn
 #   input: kubernetes
+#   kinds: [Deployment, StatefulSet, ReplicaSet, ReplicationController]
 #   remediation: Add topologySpreadConstraints (e.g. over kubernetes.io/hostname) or a podAntiAffinity term to the pod template.
 #   reference: https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/
 #   example_pass: |

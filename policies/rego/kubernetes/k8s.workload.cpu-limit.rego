@@ -9,6 +9,7 @@
 #   id: k8s.workload.cpu-limit
 #   severity: warn
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Set resources.limits.cpu on every container.
 #   reference: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#requests-and-limits
 #   example_pass: |

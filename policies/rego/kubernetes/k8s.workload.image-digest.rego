@@ -9,6 +9,7 @@
 #   id: k8s.workload.image-digest
 #   severity: warn
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Pin the image by digest, e.g. nginx:1.27.3@sha256:<64 hex digits> (resolve it with `crane digest` or `docker buildx imagetools inspect`).
 #   reference: https://kubernetes.io/docs/concepts/containers/images/#image-names
 #   example_pass: |

@@ -10,6 +10,7 @@
 #   id: k8s.workload.image-tag
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Set an explicit, immutable image tag (e.g. nginx:1.27.3) or pin the image by digest.
 #   reference: https://kubernetes.io/docs/concepts/containers/images/#image-names
 #   example_pass: |

@@ -8,6 +8,7 @@
 #   id: k8s.workload.memory-limit
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Set resources.limits.memory on every container.
 #   reference: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#requests-and-limits
 #   example_pass: |

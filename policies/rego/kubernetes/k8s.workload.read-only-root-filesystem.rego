@@ -9,6 +9,7 @@
 #   id: k8s.workload.read-only-root-filesystem
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Set securityContext.readOnlyRootFilesystem to true and mount emptyDir volumes for writable paths.
 #   reference: https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
 #   example_pass: |

@@ -10,6 +10,7 @@
 #   id: k8s.workload.readiness-probe
 #   severity: warn
 #   input: kubernetes
+#   kinds: [Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController]
 #   remediation: Add a readinessProbe (httpGet, tcpSocket, grpc or exec) to every container.
 #   reference: https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
 #   example_pass: |

@@ -8,6 +8,7 @@
 #   id: k8s.workload.replicas
 #   severity: warn
 #   input: kubernetes
+#   kinds: [Deployment, StatefulSet]
 #   remediation: Set spec.replicas to 2 or more (or let an HPA with minReplicas >= 2 manage it).
 #   reference: https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#replicas
 #   example_pass: |

@@ -9,6 +9,7 @@
 #   id: k8s.workload.resources-requests
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Set resources.requests.cpu and resources.requests.memory on every container.
 #   reference: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#requests-and-limits
 #   example_pass: |

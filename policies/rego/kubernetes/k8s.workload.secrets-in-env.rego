@@ -16,6 +16,7 @@
 #   id: k8s.workload.secrets-in-env
 #   severity: deny
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Move the value into a Secret and reference it with env[].valueFrom.secretKeyRef (or mount it as a file).
 #   reference: https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-environment-variables
 #   example_pass: |

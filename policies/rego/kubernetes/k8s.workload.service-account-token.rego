@@ -11,6 +11,7 @@
 #   id: k8s.workload.service-account-token
 #   severity: warn
 #   input: kubernetes
+#   kinds: [Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController, CronJob]
 #   remediation: Set automountServiceAccountToken to false in the pod spec, or to true with a dedicated serviceAccountName if the pod calls the API.
 #   reference: https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting
 #   example_pass: |

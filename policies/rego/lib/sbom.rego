@@ -18,23 +18,29 @@ present(x) if {
 	trim_space(x) != ""
 }
 
-# A package for messages: `package "org.example/lib" 1.2.3 (pkg:maven/...)`.
+# A package for messages: `package "org.example/lib" 1.2.3 (pkg:maven/...)`. Findings
+# name thousands of packages, so the tests are written out rather than calling present.
 label(pkg) := sprintf("package %q%s%s", [full_name(pkg), version_suffix(pkg), id_suffix(pkg)])
 
 full_name(pkg) := concat("/", [pkg.group, pkg.name]) if {
-	present(pkg.group)
-	present(pkg.name)
+	is_string(pkg.group)
+	trim_space(pkg.group) != ""
+	is_string(pkg.name)
+	trim_space(pkg.name) != ""
 } else := pkg.name if {
-	present(pkg.name)
+	is_string(pkg.name)
+	trim_space(pkg.name) != ""
 } else := pkg.id
 
-version_suffix(pkg) := sprintf(" %s", [pkg.version]) if present(pkg.version)
+version_suffix(pkg) := concat(" ", ["", pkg.version]) if {
+	is_string(pkg.version)
+	trim_space(pkg.version) != ""
+} else := ""
 
-else := ""
-
-id_suffix(pkg) := sprintf(" (%s)", [pkg.purl]) if present(pkg.purl)
-
-else := sprintf(" (%s)", [pkg.id])
+id_suffix(pkg) := concat("", [" (", pkg.purl, ")"]) if {
+	is_string(pkg.purl)
+	trim_space(pkg.purl) != ""
+} else := sprintf(" (%s)", [pkg.id])
 
 # The version of a package: its version field, else the version of its package URL.
 version_of(pkg) := pkg.version if present(pkg.version)
@@ -48,6 +54,26 @@ purl_version(purl) := split(name_part, "@")[1] if {
 	name_part := substring(bare, max(slashes) + 1, -1)
 	contains(name_part, "@")
 }
+
+# Where packages are. tollgate's normaliser precomputes `input.index` so that rules visit
+# the packages they are about instead of every package; without it (a hand-written input)
+# the same is computed here from `packages`.
+
+# Positions of the packages by canonical package URL base (see canonical_purl).
+purl_index := input.index.purl_bases if {
+	is_object(input.index.purl_bases)
+} else := {key: [i | some i, other in input.packages; is_string(other.purl_base); canonical_purl(other.purl_base) == key] |
+	some pkg in input.packages
+	is_string(pkg.purl_base)
+	key := canonical_purl(pkg.purl_base)
+}
+
+# The packages grouped by identical `licenses`: [{licenses, packages: [positions]}].
+license_groups := input.index.licenses if {
+	is_array(input.index.licenses)
+} else := [{"licenses": licenses, "packages": [i | some i, pkg in input.packages; object.get(pkg, "licenses", null) == licenses]} |
+	some licenses in {object.get(pkg, "licenses", null) | some pkg in input.packages}
+]
 
 # A package URL pattern and its version, when it names one (`pkg:npm/lodash@4.17.20`).
 split_pattern(pattern) := [base, version] if {
@@ -75,11 +101,7 @@ compare_versions(a, b) := semver.compare(sa, sb) if {
 	sb := trim_prefix(b, "v")
 	semver.is_valid(sa)
 	semver.is_valid(sb)
-} else := 0 if {
-	padded(a, b) == padded(b, a)
-} else := -1 if {
-	padded(a, b) < padded(b, a)
-} else := 1
+} else := compare_parts(parts(a), parts(b))
 
 parts(v) := [part(x) | some x in regex.split(`[.\-+_]`, trim_prefix(lower(v), "v"))]
 
@@ -87,11 +109,18 @@ part(x) := to_number(x) if regex.match(`^[0-9]+$`, x)
 
 else := x
 
-# The parts of `a`, padded with zeros to as many as `b` has.
-padded(a, b) := array.concat(pa, [0 | some i in numbers.range(0, n - 1); i >= count(pa)]) if {
-	pa := parts(a)
-	n := max([count(pa), count(parts(b))])
+# Parts compared with the shorter padded with zeros (1.0 == 1.0.0).
+compare_parts(pa, pb) := order(padded(pa, n), padded(pb, n)) if {
+	n := max([count(pa), count(pb)])
 }
+
+order(x, y) := 0 if {
+	x == y
+} else := -1 if {
+	x < y
+} else := 1
+
+padded(p, n) := array.concat(p, [0 | some i in numbers.range(0, n - 1); i >= count(p)])
 
 # Whether `version` is in `range`: comparators (>=, <=, >, <, =, ==, !=; none means =)
 # separated by commas, all of which must hold; `*` or an empty range holds for all.

@@ -12,6 +12,12 @@ import rego.v1
 
 # Every resource block: {"type", "name", "index", "body", "path", "address"}.
 resources contains r if {
+	some blocks in resources_by_type
+	some r in blocks
+}
+
+# The resource blocks by type, built once per module (policies ask for a type many times).
+resources_by_type[type] contains r if {
 	some type, named in input.resource
 	some name, blocks in named
 	some i, body in blocks
@@ -26,7 +32,7 @@ resources contains r if {
 }
 
 # The resource blocks of one type.
-resources_of(type) := {r | some r in resources; r.type == type}
+resources_of(type) := object.get(resources_by_type, type, set())
 
 # The data source blocks of one type, shaped like resources (address "data.TYPE.NAME").
 data_sources_of(type) := {r |
@@ -100,8 +106,33 @@ refers_to_bucket(v, b) if {
 	v == b.body[key]
 }
 
-# The resources of TYPE whose `bucket` attribute points at bucket b.
-bucket_companions(type, b) := {r | some r in resources_of(type); refers_to_bucket(r.body.bucket, b)}
+# The resources of TYPE whose `bucket` attribute points at bucket b. Candidates come from
+# an index by the bucket names and literals their `bucket` attributes hold (built once per
+# module, instead of testing every pair of bucket and resource); a bucket whose name is not
+# a plain identifier is compared with every resource of the type.
+bucket_companions(type, b) := {r |
+	some key in bucket_keys(b)
+	some r in bucket_index[type][key]
+	refers_to_bucket(r.body.bucket, b)
+} if {
+	regex.match(`^[A-Za-z0-9_-]+$`, b.name)
+} else := {r | some r in resources_of(type); refers_to_bucket(r.body.bucket, b)}
+
+# Resources by type and key, for each key their `bucket` attribute may match: every name in
+# an aws_s3_bucket reference it holds, or the literal string itself.
+bucket_index[r.type][key] contains r if {
+	some r in resources
+	some key in bucket_attribute_keys(r.body.bucket)
+}
+
+bucket_attribute_keys(v) := {m[1] |
+	some m in regex.find_all_string_submatch_n(`(?:^|[^A-Za-z0-9_.-])aws_s3_bucket\.([A-Za-z0-9_-]+)`, v, -1)
+} if is_expression(v)
+
+bucket_attribute_keys(v) := {v} if is_literal_string(v)
+
+# The keys under which the companions of bucket b are indexed: its name, bucket, id, arn.
+bucket_keys(b) := {b.name} | {v | some key in ["bucket", "id", "arn"]; v := b.body[key]; is_string(v)}
 
 # ---------------------------------------------------------------------------------------
 # IAM policy documents.

@@ -39,10 +39,10 @@ denied_licenses := data.tollgate.sbom.denied_licenses if {
 denied := {lower(trim_space(l)) | some l in denied_licenses}
 
 # Each distinct license field of the document once: SBOMs repeat a few licenses across
-# thousands of packages.
+# thousands of packages (sbom.license_groups groups the packages by their licenses).
 fields := {license |
-	some pkg in input.packages
-	some license in [pkg.licenses.concluded, pkg.licenses.declared]
+	some group in sbom.license_groups
+	some license in [group.licenses.concluded, group.licenses.declared]
 	count(license.choices) > 0
 }
 
@@ -60,10 +60,12 @@ deny contains result if {
 	sbom.normalized
 	count(denied) > 0
 	count(denied_fields) > 0
-	some i, pkg in input.packages
+	some group in sbom.license_groups
 	some field in ["concluded", "declared"]
-	license := pkg.licenses[field]
+	license := group.licenses[field]
 	hits := denied_fields[license.expression]
+	some i in group.packages
+	pkg := input.packages[i]
 	result := {
 		"msg": sprintf("%s: %s license %q requires denied %s", [sbom.label(pkg), field, license.expression, concat(", ", sort(hits))]),
 		"path": ["packages", i, "licenses", field],

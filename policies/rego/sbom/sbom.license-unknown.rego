@@ -25,11 +25,14 @@ import data.tollgate.lib.sbom
 
 known_kinds := {"expression", "name", "NONE"}
 
+# Judged once per group of packages with identical licenses (sbom.license_groups).
 warn contains result if {
 	sbom.normalized
-	some i, pkg in input.packages
-	not pkg.licenses.declared.kind in known_kinds
-	not pkg.licenses.concluded.kind in known_kinds
+	some group in sbom.license_groups
+	not group.licenses.declared.kind in known_kinds
+	not group.licenses.concluded.kind in known_kinds
+	some i in group.packages
+	pkg := input.packages[i]
 	result := {
 		"msg": sprintf("%s has no known license (declared: %s, concluded: %s)", [sbom.label(pkg), state(pkg.licenses.declared), state(pkg.licenses.concluded)]),
 		"path": ["packages", i, "licenses"],

@@ -35,3 +35,9 @@ test_invalid_expressions_count_as_unknown if {
 	bad := {"expression": "MIT OR", "kind": "invalid", "choices": []}
 	warnings(pkg(bad, null)) == {`package "org.example/lib" 2.0 (pkg:maven/org.example/lib@2.0) has no known license (declared: invalid "MIT OR", concluded: missing)`}
 }
+
+test_license_groups_come_from_the_index if {
+	unknown := pkg(null, l("NOASSERTION"))
+	inp := {"format": "cyclonedx", "packages": [unknown, unknown], "index": {"licenses": [{"licenses": unknown.licenses, "packages": [1]}]}}
+	{r.path | some r in policy.warn with input as inp} == {["packages", 1, "licenses"]}
+}

@@ -49,9 +49,10 @@ deny contains result if {
 
 deny contains result if {
 	sbom.normalized
-	some i, pkg in input.packages
-	not complete(pkg)
-	missing := [element | some element in elements; not has(pkg, element)]
+	some i in candidates
+	pkg := input.packages[i]
+	not complete(i, pkg)
+	missing := [element | some element in elements; not has(i, pkg, element)]
 	count(missing) > 0
 	result := {
 		"msg": sprintf("%s lacks NTIA minimum elements: %s", [sbom.label(pkg), concat(", ", missing)]),
@@ -59,14 +60,47 @@ deny contains result if {
 	}
 }
 
+# The positions of the packages that may lack an element: those the index lists as
+# missing a supplier, name, version or identifier, or in no relationship; every package
+# when the input has no index.
+candidates contains i if {
+	is_object(input.index)
+	some field in ["supplier", "name", "version", "identifier"]
+	some i in input.index.missing[field]
+}
+
+candidates contains i if {
+	is_object(input.index)
+	some i in input.index.unrelated
+}
+
+candidates contains i if {
+	not is_object(input.index)
+	some i, _ in input.packages
+}
+
 # Every element at once: the cheap test most packages pass.
-complete(pkg) if {
+complete(i, pkg) if {
 	is_string(pkg.supplier)
 	is_string(pkg.name)
 	is_string(pkg.version)
 	identified(pkg)
-	related[pkg.id]
+	in_relationship(i, pkg)
 }
+
+# Whether the package at position i is in a relationship or described: not listed as
+# unrelated by the index, or (without an index) its id is among the related ones.
+in_relationship(i, _) if {
+	is_object(input.index)
+	not i in unrelated
+}
+
+in_relationship(_, pkg) if {
+	not is_object(input.index)
+	pkg.id in related
+}
+
+unrelated := {i | some i in input.index.unrelated}
 
 identified(pkg) if is_string(pkg.purl)
 
@@ -79,19 +113,19 @@ identified(pkg) if {
 
 elements := ["supplier", "name", "version", "unique identifier", "dependency relationship"]
 
-has(pkg, "supplier") if sbom.present(pkg.supplier)
+has(_, pkg, "supplier") if sbom.present(pkg.supplier)
 
-has(pkg, "name") if sbom.present(pkg.name)
+has(_, pkg, "name") if sbom.present(pkg.name)
 
-has(pkg, "version") if sbom.present(pkg.version)
+has(_, pkg, "version") if sbom.present(pkg.version)
 
-has(pkg, "unique identifier") if sbom.present(pkg.purl)
+has(_, pkg, "unique identifier") if sbom.present(pkg.purl)
 
-has(pkg, "unique identifier") if count(pkg.cpes) > 0
+has(_, pkg, "unique identifier") if count(pkg.cpes) > 0
 
-has(pkg, "unique identifier") if {
+has(_, pkg, "unique identifier") if {
 	input.format == "spdx"
 	sbom.present(pkg.id)
 }
 
-has(pkg, "dependency relationship") if pkg.id in related
+has(i, pkg, "dependency relationship") if in_relationship(i, pkg)

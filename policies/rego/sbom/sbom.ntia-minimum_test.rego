@@ -68,3 +68,18 @@ test_dependency_relationship_either_side if {
 test_raw_documents_are_not_judged if {
 	paths({"spdxVersion": "SPDX-2.3", "packages": [{"name": "a"}]}) == set()
 }
+
+no_missing := {"supplier": [], "name": [], "version": [], "identifier": []}
+
+test_the_index_names_the_packages_visited if {
+	bare := object.union(complete, {"id": "pkg-b", "supplier": null})
+	inp := object.union(
+		doc("cyclonedx", [complete, bare], [{"from": "pkg-a", "type": "DEPENDS_ON", "to": "pkg-b"}]),
+		{"index": {"missing": object.union(no_missing, {"supplier": [1]}), "unrelated": []}},
+	)
+	paths(inp) == {["packages", 1]}
+	unrelated := object.union(inp, {"index": {"missing": no_missing, "unrelated": [1]}})
+	paths(unrelated) == {["packages", 1]}
+	not_listed := object.union(inp, {"index": {"missing": no_missing, "unrelated": []}})
+	paths(not_listed) == set()
+}

@@ -59,42 +59,77 @@ exact("") := ""
 
 exact(version) := sprintf("=%s", [version]) if version != ""
 
-# Entries by their exact pattern, and those with wildcards, so that most packages are
-# looked up rather than matched against every entry.
+# Entries by their exact pattern, and those with wildcards.
 exact := {key: matching |
 	some key in {sbom.canonical_purl(e.purl) | some e in entries; not wildcard(e.purl)}
 	matching := [e | some e in entries; sbom.canonical_purl(e.purl) == key]
 }
 
 # Patterns with wildcards and the text before their first wildcard, a cheap first test.
-globs := [object.union(e, {"prefix": substring(pattern, 0, first)}) |
+globs := [object.union(e, {"prefix": prefix, "prefix_only": prefix_only(pattern, prefix)}) |
 	some e in entries
 	wildcard(e.purl)
 	pattern := sbom.canonical_purl(e.purl)
 	first := min([i | some c in ["*", "?", "["]; i := indexof(pattern, c); i >= 0])
+	prefix := substring(pattern, 0, first)
 ]
 
 wildcard(pattern) if regex.match(`[*?\[]`, pattern)
 
-deny contains finding(i, pkg, e) if {
-	sbom.normalized
-	count(exact) > 0
-	some i, pkg in input.packages
-	is_string(pkg.purl_base)
-	some e in exact[lower(replace(pkg.purl_base, "%40", "@"))]
-	version_matches(pkg, e.versions)
+# Whether a pattern is plain text and one final `*`, which glob.match (with its default
+# delimiter `.`) matches exactly where the text is followed by anything without a `.`:
+# tested so, without compiling a glob for each package URL.
+prefix_only(pattern, prefix) if {
+	pattern == concat("", [prefix, "*"])
+	not regex.match(`[{}\[\]\\\x00]`, prefix)
+} else := false
+
+glob_matches(e, key) if {
+	e.prefix_only
+	startswith(key, e.prefix)
+	not contains(trim_prefix(key, e.prefix), ".")
+	not contains(key, "\u0000")
+}
+
+glob_matches(e, key) if {
+	not e.prefix_only
+	sbom.purl_matches(e.purl, key)
+}
+
+# [position, entry] of each package whose package URL base an entry names, before
+# versions: exact patterns are looked up in sbom.purl_index, wildcard patterns are matched
+# against each distinct base once.
+matches contains [i, e] if {
+	some key, matching in exact
+	some i in sbom.purl_index[key]
+	some e in matching
+}
+
+matches contains [i, e] if {
+	some e in globs
+	some key, positions in sbom.purl_index
+	startswith(key, e.prefix)
+	glob_matches(e, key)
+	some i in positions
+}
+
+# The version of each matched package (sbom.version_of), worked out once.
+versions[i] := sbom.version_of(input.packages[i]) if some [i, _] in matches
+
+# [range, version] for each range of the entries and each version of their matching
+# packages that it holds for: every distinct version is compared once, not once per
+# package.
+holding contains [range, version] if {
+	some range in {e.versions | some [_, e] in matches; e.versions != ""}
+	some version in {versions[i] | some [i, e] in matches; e.versions == range}
+	sbom.in_range(version, range)
 }
 
 deny contains finding(i, pkg, e) if {
 	sbom.normalized
-	count(globs) > 0
-	some i, pkg in input.packages
-	is_string(pkg.purl_base)
-	key := lower(replace(pkg.purl_base, "%40", "@"))
-	some e in globs
-	startswith(key, e.prefix)
-	sbom.purl_matches(e.purl, key)
-	version_matches(pkg, e.versions)
+	some [i, e] in matches
+	version_matches(i, e.versions)
+	pkg := input.packages[i]
 }
 
 finding(i, pkg, e) := {
@@ -104,9 +139,9 @@ finding(i, pkg, e) := {
 
 version_matches(_, "") := true
 
-version_matches(pkg, range) if {
+version_matches(i, range) if {
 	range != ""
-	sbom.in_range(sbom.version_of(pkg), range)
+	[range, versions[i]] in holding
 }
 
 range_text("") := ""

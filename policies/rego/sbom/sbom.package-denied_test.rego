@@ -79,3 +79,35 @@ test_purl_versions if {
 	sbom.split_pattern("pkg:npm/@evil/thing@1.0") == ["pkg:npm/@evil/thing", "1.0"]
 	sbom.split_pattern("no-slash@1") == ["no-slash@1", ""]
 }
+
+test_purl_bases_come_from_the_index if {
+	inp := {"format": "cyclonedx", "packages": [log4j("2.14.1"), log4j("2.14.1")], "index": {"purl_bases": {"pkg:maven/org.apache.logging.log4j/log4j-core": [1]}}}
+	{r.path[1] | some r in policy.deny with input as inp with data.tollgate.sbom.denied_packages as [log4shell]} == {1}
+	{r.path[1] | some r in policy.deny with input as inp with data.tollgate.sbom.denied_packages as ["pkg:maven/org.apache.logging.log4j/log4j-*"]} == {1}
+}
+
+test_each_version_is_compared_once_for_many_packages if {
+	packages := [log4j(v) | some v in ["2.14.1", "2.14.1", "2.17.1", "2.0", "2.0.0-rc1"]]
+	hits(packages, [log4shell]) == {0, 1, 3}
+}
+
+glob_entry(pattern) := {"purl": pattern, "prefix": prefix, "prefix_only": policy.prefix_only(pattern, prefix)} if {
+	prefix := substring(pattern, 0, indexof(pattern, "*"))
+}
+
+test_plain_prefix_patterns_match_as_glob_match_does if {
+	cases := [
+		["pkg:npm/@evil/*", "pkg:npm/@evil/thing"],
+		["pkg:npm/@evil/*", "pkg:npm/@evil/thing.js"],
+		["pkg:maven/org.example/*", "pkg:maven/org.example/lib"],
+		["pkg:maven/org.*", "pkg:maven/org.example/lib"],
+		["pkg:npm/a*", "pkg:npm/abc/def"],
+		["pkg:npm/{a,b}*", "pkg:npm/a"],
+		["pkg:npm/a*", "pkg:npm/b"],
+	]
+	fast := {c | some c in cases; policy.glob_matches(glob_entry(c[0]), c[1])}
+	slow := {c | some c in cases; sbom.purl_matches(c[0], c[1])}
+	fast == slow
+	count(fast) == 5
+	not policy.prefix_only("pkg:npm/{a,b}*", "pkg:npm/{a,b}")
+}

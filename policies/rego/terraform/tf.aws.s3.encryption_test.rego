@@ -24,6 +24,14 @@ test_separate_resource_by_arn_and_for_each_key if {
 	paths(inp) == set()
 }
 
+test_bucket_label_not_an_identifier if {
+	inp := {"resource": {
+		"aws_s3_bucket": {"data.v2": [{"bucket": "example-data"}]},
+		"aws_s3_bucket_server_side_encryption_configuration": {"data": [{"bucket": "${aws_s3_bucket.data.v2.id}", "rule": sse[0].rule}]},
+	}}
+	paths(inp) == set()
+}
+
 test_plan_literal_bucket_id if {
 	inp := {"resource": {
 		"aws_s3_bucket": {"data": [{"bucket": "example-data", "id": "example-data"}]},
