@@ -39,6 +39,37 @@ pub enum Command {
     Sbom(SbomArgs),
     /// Verify Sigstore signatures over files (cosign verify-blob), fully offline
     Blob(BlobArgs),
+    /// Gatekeeper's gator: run ConstraintTemplate test suites
+    Gator(GatorArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GatorArgs {
+    #[command(subcommand)]
+    pub command: GatorCommand,
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum GatorCommand {
+    /// Run gator test suites (Suite, test.gatekeeper.sh/v1alpha1): exit 0 when all pass
+    Verify(GatorVerifyArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GatorVerifyArgs {
+    /// Suite files, or directories searched (recursively) for suites; a trailing `/...`
+    /// is accepted as gator writes it
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// List every test and case with its result, not only failures
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Run only tests and cases whose names match: REGEX, or TEST_REGEX//CASE_REGEX
+    #[arg(long, value_name = "FILTER", default_value = "")]
+    pub run: String,
+    /// Longest evaluation of one case, e.g. 5s or 500ms
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+    pub eval_timeout: Duration,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -38,6 +38,7 @@ fn main() -> ExitCode {
         args::Command::GenerateKeyPair(args) => commands::sign::generate_key_pair(&args),
         args::Command::Sbom(args) => commands::sbom::run(&args),
         args::Command::Blob(args) => commands::blob::run(&args),
+        args::Command::Gator(args) => commands::gator::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

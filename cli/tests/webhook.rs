@@ -792,3 +792,62 @@ fn manifests_refuse_a_file_that_is_not_a_certificate() {
     assert!(client_config.get("service").is_none());
     assert!(client_config["caBundle"].is_string());
 }
+
+#[test]
+fn gatekeeper_constraints_decide_captured_requests() {
+    let read = |path: &str| {
+        std::fs::read_to_string(common::root().join("testdata/gatekeeper").join(path))
+            .expect("a Gatekeeper fixture")
+    };
+    let template = read("requiredlabels/template.yaml");
+    let deny = read("requiredlabels/samples/must-have-owner/constraint.yaml");
+    let warn = r#"apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: TgRequiredLabels
+metadata:
+  name: webhook-namespaces-need-tier
+spec:
+  enforcementAction: warn
+  match:
+    namespaces: ["webhook-*"]
+    kinds: [{apiGroups: ["apps"], kinds: ["Deployment"]}]
+  parameters:
+    labels: [{key: tier}]
+"#;
+    let mut webhook = Webhook::start(
+        "policies:\n  bundled: false\n  paths: [policy]\n",
+        &[
+            ("policy/template.yaml", template.as_str()),
+            ("policy/constraints/deny.yaml", deny.as_str()),
+            ("policy/constraints/warn.yaml", warn),
+        ],
+    );
+    let pod = webhook.review(capture("create-pod"));
+    assert_eq!(pod["allowed"], false, "{pod}");
+    assert_eq!(
+        pod["status"]["message"].as_str().unwrap(),
+        "Pod webhook-test/allowed-pod violates 1 policy: [TgRequiredLabels/must-have-owner] Pod allowed-pod is missing required labels: [\"owner\", \"team\"]"
+    );
+    let namespace = webhook.review(capture("create-namespace"));
+    assert_eq!(namespace["allowed"], true, "{namespace}");
+    assert!(warnings(&namespace).is_empty());
+    let deployment = webhook.review(capture("create-deployment"));
+    assert_eq!(deployment["allowed"], false);
+    assert_eq!(
+        warnings(&deployment),
+        [
+            "[TgRequiredLabels/webhook-namespaces-need-tier] Deployment demo-deploy is missing required labels: [\"tier\"]"
+        ]
+    );
+    // Deletions are not reviewed by constraints.
+    assert_eq!(webhook.review(capture("delete-pod"))["allowed"], true);
+    let audit = webhook.audit(
+        capture_json("create-pod")["request"]["uid"]
+            .as_str()
+            .unwrap(),
+    );
+    assert_eq!(audit["decision"], "deny", "{audit}");
+    assert_eq!(
+        audit["denied"], "TgRequiredLabels/must-have-owner",
+        "{audit}"
+    );
+}

@@ -4,6 +4,7 @@
 pub mod annotations;
 pub mod check;
 pub mod cosign;
+pub mod gatekeeper;
 pub mod ignores;
 pub mod input;
 pub mod limits;

@@ -1,10 +1,12 @@
 //! A whole `tollgate test` run: inputs parsed and checked in parallel (each file dropped
 //! once checked), then the checks that need several documents at once: `--combine`,
-//! Terraform modules, and sets of Kubernetes objects.
+//! Terraform modules, sets of Kubernetes objects, and Gatekeeper constraints (which see
+//! every object of the run as `data.inventory`).
 
 use rayon::prelude::*;
 
 use crate::check::{self, COMBINED, CombinedSubject};
+use crate::gatekeeper::{self, Library};
 use crate::input::{self, Format, InputFile, InputKind};
 use crate::limits::Limits;
 use crate::policy::{Namespace, PolicySet};
@@ -29,6 +31,19 @@ pub fn check_targets(
     limits: &Limits,
     combine: bool,
 ) -> Report {
+    check_targets_with(policies, namespaces, targets, limits, combine, None)
+}
+
+/// [`check_targets`], and the Kubernetes objects of all targets against Gatekeeper
+/// constraints when a library of them is given.
+pub fn check_targets_with(
+    policies: &PolicySet,
+    namespaces: &[Namespace],
+    targets: &[Target],
+    limits: &Limits,
+    combine: bool,
+    gatekeeper: Option<&Library>,
+) -> Report {
     let load = |target: &Target| {
         input::load(&target.path, target.format, limits).map_err(|e| FileError {
             file: e.path,
@@ -49,6 +64,9 @@ pub fn check_targets(
             &mut report,
             check::check_combined(policies, namespaces, &files),
         );
+        if let Some(library) = gatekeeper {
+            audit(&mut report, library, &files);
+        }
         return report;
     }
     let aggregate = |kind: InputKind| -> Vec<Namespace> {
@@ -69,7 +87,8 @@ pub fn check_targets(
                 .map(|d| InputKind::of(file.format, &d.value))
         };
         (!modules.is_empty() && (is_terraform_source(file) || is_plan(file)))
-            || (!sets.is_empty() && kinds().any(|k| k == Some(InputKind::Kubernetes)))
+            || ((!sets.is_empty() || gatekeeper.is_some())
+                && kinds().any(|k| k == Some(InputKind::Kubernetes)))
     };
     let checked: Vec<(Checked, Option<InputFile>)> = targets
         .par_iter()
@@ -117,7 +136,16 @@ pub fn check_targets(
             );
         }
     }
+    if let Some(library) = gatekeeper {
+        audit(&mut report, library, &kept);
+    }
     report
+}
+
+fn audit(report: &mut Report, library: &Library, files: &[InputFile]) {
+    let (results, errors) = gatekeeper::audit::audit(library, files);
+    report.results.extend(results);
+    report.errors.extend(errors);
 }
 
 fn is_terraform_source(file: &InputFile) -> bool {

@@ -1,6 +1,8 @@
 //! The policies a webhook runs on one admission request: the Rego namespaces that apply to
 //! a single Kubernetes object, each with its enforcement and match from the `rules` of the
-//! configuration, evaluated through the engine's [`check_input`].
+//! configuration, evaluated through the engine's [`check_input`]; and Gatekeeper
+//! constraints, with their own match and enforcementAction, over the real AdmissionRequest
+//! as `input.review`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -9,6 +11,9 @@ use globset::GlobSet;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::Value;
 use tollgate_engine::check::{Subject, check_input};
+use tollgate_engine::gatekeeper::constraint::enforcement_point;
+use tollgate_engine::gatekeeper::inventory::Inventory;
+use tollgate_engine::gatekeeper::{self, EnforcementAction, Library, Prepared};
 use tollgate_engine::input::{InputKind, PathSegment, Position};
 use tollgate_engine::limits::Limits;
 use tollgate_engine::policy::{Namespace, PolicySet};
@@ -23,6 +28,8 @@ pub struct LoadedPolicies {
     pub policies: PolicySet,
     /// The namespaces to run (bundled selection and user namespaces).
     pub namespaces: Vec<Namespace>,
+    /// Gatekeeper ConstraintTemplates and Constraints among the policy paths.
+    pub gatekeeper: Library,
 }
 
 /// Loads policies as `tollgate test` does (bundled catalogue, user Rego, data), so the
@@ -121,6 +128,8 @@ pub struct AdmissionPolicies {
     /// Ids of selected Kubernetes policies that need a whole set of objects, so cannot
     /// run on one admission request.
     pub not_at_admission: Vec<String>,
+    /// Gatekeeper constraints; `data.inventory` is empty at admission (nothing is synced).
+    gatekeeper: Option<Prepared>,
 }
 
 impl AdmissionPolicies {
@@ -135,6 +144,16 @@ impl AdmissionPolicies {
                     .map_err(|e| e.to_string())
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let gatekeeper = if loaded.gatekeeper.constraints.is_empty() {
+            None
+        } else {
+            Some(
+                loaded
+                    .gatekeeper
+                    .prepare(Inventory::default())
+                    .map_err(|e| e.to_string())?,
+            )
+        };
         let mut namespaces = Vec::new();
         let mut rules = Vec::new();
         let mut not_at_admission = Vec::new();
@@ -181,16 +200,21 @@ impl AdmissionPolicies {
             namespaces,
             rules,
             not_at_admission,
+            gatekeeper,
         })
     }
 
-    /// How many policies may run at admission.
+    /// How many policies (Rego namespaces and Gatekeeper constraints) may run at admission.
     pub fn len(&self) -> usize {
         self.rules.len()
+            + self
+                .gatekeeper
+                .as_ref()
+                .map_or(0, |g| g.constraints().len())
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rules.is_empty()
+        self.len() == 0
     }
 
     /// Evaluates every policy that matches `request` over `input`. An evaluation error
@@ -201,11 +225,12 @@ impl AdmissionPolicies {
         input: &Value,
         label: &str,
     ) -> Result<Evaluation, String> {
+        let mut evaluation = self.evaluate_constraints(request, input)?;
         let selected: Vec<usize> = (0..self.rules.len())
             .filter(|&i| self.rules[i].matcher.matches(request))
             .collect();
         if selected.is_empty() {
-            return Ok(Evaluation::default());
+            return Ok(evaluation);
         }
         let subject = AdmissionSubject { label };
         let results = if selected.len() == self.namespaces.len() {
@@ -218,10 +243,7 @@ impl AdmissionPolicies {
             check_input(&self.set, &subset, input, &subject, label)
         }
         .map_err(|e| e.message)?;
-        let mut evaluation = Evaluation {
-            findings: Vec::new(),
-            policies_run: selected.len(),
-        };
+        evaluation.policies_run += selected.len();
         for (result, &index) in results.iter().zip(&selected) {
             let rule = &self.rules[index];
             let findings = result
@@ -239,6 +261,50 @@ impl AdmissionPolicies {
                     message: finding.message.clone(),
                     enforcement: rule.enforcement,
                     warning_rule,
+                });
+            }
+        }
+        Ok(evaluation)
+    }
+}
+
+impl AdmissionPolicies {
+    /// Gatekeeper constraints over the request (`input.review`), as Gatekeeper's webhook
+    /// reviews it: creates and updates of resources, not deletions, subresources, or
+    /// objects already being deleted.
+    fn evaluate_constraints(
+        &self,
+        request: &RequestView,
+        input: &Value,
+    ) -> Result<Evaluation, String> {
+        let Some(gatekeeper) = &self.gatekeeper else {
+            return Ok(Evaluation::default());
+        };
+        let reviewed = matches!(request.operation, Operation::Create | Operation::Update)
+            && request.subresource.is_empty()
+            && !request.being_deleted;
+        if !reviewed {
+            return Ok(Evaluation::default());
+        }
+        let request_json = input.get("review").unwrap_or(&Value::Null);
+        let review = gatekeeper::input::review_of_request(request_json)?;
+        let outcomes = gatekeeper.review(&review, enforcement_point::VALIDATION)?;
+        let mut evaluation = Evaluation {
+            findings: Vec::new(),
+            policies_run: outcomes.len(),
+        };
+        for outcome in outcomes {
+            let enforcement = match outcome.action {
+                EnforcementAction::Deny => Enforcement::Deny,
+                EnforcementAction::Warn => Enforcement::Warn,
+                EnforcementAction::Dryrun => Enforcement::Dryrun,
+            };
+            for violation in outcome.violations {
+                evaluation.findings.push(PolicyFinding {
+                    id: outcome.constraint.label(),
+                    message: violation.msg,
+                    enforcement,
+                    warning_rule: false,
                 });
             }
         }
@@ -318,6 +384,7 @@ warn contains msg if {
             LoadedPolicies {
                 policies: set,
                 namespaces,
+                gatekeeper: Library::default(),
             },
             &config(rules),
         )
@@ -379,6 +446,132 @@ warn contains msg if {
             .unwrap();
         assert_eq!(clean.findings, []);
         assert_eq!(clean.policies_run, 1);
+    }
+
+    /// Our requiredlabels template with a constraint over Pods (deny) and one over every
+    /// kind in namespaces webhook-* (warn).
+    fn gatekeeper_policies() -> AdmissionPolicies {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/gatekeeper");
+        let limits = Limits::default();
+        let mut library = Library::default();
+        let template = root.join("requiredlabels/template.yaml");
+        assert!(library.add_file(&template, &limits).unwrap());
+        let constraint = root.join("requiredlabels/samples/must-have-owner/constraint.yaml");
+        assert!(library.add_file(&constraint, &limits).unwrap());
+        let document = json!({
+            "apiVersion": "constraints.gatekeeper.sh/v1beta1",
+            "kind": "TgRequiredLabels",
+            "metadata": {"name": "webhook-namespaces-need-app"},
+            "spec": {"enforcementAction": "warn",
+                     "match": {"namespaces": ["webhook-*"]},
+                     "parameters": {"labels": [{"key": "app"}, {"key": "tier"}]}}
+        });
+        library
+            .add_document(
+                &document,
+                gatekeeper::DocumentRole::Constraint,
+                "inline.yaml",
+                &limits,
+            )
+            .unwrap();
+        // Scoped: a warning in CI but a denial here; and one enforced here only.
+        for scoped in ["scoped", "webhook-only"] {
+            let path = root.join(format!("requiredlabels/samples/{scoped}/constraint.yaml"));
+            assert!(library.add_file(&path, &limits).unwrap());
+        }
+        library.check().unwrap();
+        let set = PolicySet::from_sources(Vec::new(), &PolicyOptions::default()).unwrap();
+        AdmissionPolicies::new(
+            LoadedPolicies {
+                policies: set,
+                namespaces: Vec::new(),
+                gatekeeper: library,
+            },
+            &config(vec![]),
+        )
+        .unwrap()
+    }
+
+    fn captured(name: &str) -> crate::review::Review {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../testdata/admission/real-apiserver")
+            .join(format!("{name}.json"));
+        crate::review::parse(&std::fs::read(path).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn gatekeeper_constraints_review_the_real_admission_request() {
+        let policies = gatekeeper_policies();
+        assert_eq!(policies.len(), 4);
+        let review = captured("create-pod");
+        let evaluation = policies
+            .evaluate(&review.view(), &review.input(), &review.label())
+            .unwrap();
+        assert_eq!(evaluation.policies_run, 4);
+        assert_eq!(
+            evaluation.findings,
+            [
+                PolicyFinding {
+                    id: "TgRequiredLabels/must-have-owner".into(),
+                    message: "Pod allowed-pod is missing required labels: [\"owner\", \"team\"]"
+                        .into(),
+                    enforcement: Enforcement::Deny,
+                    warning_rule: false,
+                },
+                PolicyFinding {
+                    id: "TgRequiredLabels/webhook-namespaces-need-app".into(),
+                    message: "Pod allowed-pod is missing required labels: [\"tier\"]".into(),
+                    enforcement: Enforcement::Warn,
+                    warning_rule: false,
+                },
+                PolicyFinding {
+                    id: "TgRequiredLabels/owner-scoped".into(),
+                    message: "Pod allowed-pod is missing required labels: [\"owner\"]".into(),
+                    enforcement: Enforcement::Deny,
+                    warning_rule: false,
+                },
+                PolicyFinding {
+                    id: "TgRequiredLabels/owner-at-admission-only".into(),
+                    message: "Pod allowed-pod is missing required labels: [\"owner\"]".into(),
+                    enforcement: Enforcement::Deny,
+                    warning_rule: false,
+                }
+            ]
+        );
+        // The Deployment's pod labels do not count: its own labels are reviewed.
+        let review = captured("create-deployment");
+        let evaluation = policies
+            .evaluate(&review.view(), &review.input(), &review.label())
+            .unwrap();
+        assert_eq!(evaluation.policies_run, 3);
+        let messages: Vec<(&str, &str)> = evaluation
+            .findings
+            .iter()
+            .map(|f| (f.id.as_str(), f.message.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    "TgRequiredLabels/must-have-owner",
+                    "Deployment demo-deploy is missing required labels: [\"owner\", \"team\"]"
+                ),
+                (
+                    "TgRequiredLabels/webhook-namespaces-need-app",
+                    "Deployment demo-deploy is missing required labels: [\"tier\"]"
+                ),
+                (
+                    "TgRequiredLabels/owner-at-admission-only",
+                    "Deployment demo-deploy is missing required labels: [\"owner\"]"
+                )
+            ]
+        );
+        // Deletions are not reviewed, as in Gatekeeper's default webhook.
+        let review = captured("delete-pod");
+        let evaluation = policies
+            .evaluate(&review.view(), &review.input(), &review.label())
+            .unwrap();
+        assert_eq!(evaluation, Evaluation::default());
     }
 
     #[test]

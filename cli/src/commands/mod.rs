@@ -1,4 +1,5 @@
 pub mod blob;
+pub mod gator;
 pub mod image;
 pub mod parse;
 pub mod policies;
@@ -12,7 +13,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use serde_json::json;
-use tollgate_engine::policy::{self, Namespace, PolicyFile, PolicyOptions, PolicySet, RegoVersion};
+use tollgate_engine::gatekeeper::Library;
+use tollgate_engine::policy::{
+    self, Namespace, PolicyError, PolicyFile, PolicyOptions, PolicySet, RegoVersion,
+};
 use tollgate_engine::static_checks;
 
 use crate::args::{BundledArgs, PolicyArgs};
@@ -21,6 +25,8 @@ use crate::args::{BundledArgs, PolicyArgs};
 pub struct Loaded {
     pub policies: PolicySet,
     pub bundled: bool,
+    /// Gatekeeper ConstraintTemplates and Constraints found among the policy paths.
+    pub gatekeeper: Library,
 }
 
 /// Loads the user's policies (`--policy`, else `policy/` when it exists) and the bundled
@@ -44,10 +50,18 @@ pub fn load_policies(
         args.policy.clone()
     };
     let bundled = args.bundled || user_paths.is_empty();
-    let mut files = if user_paths.is_empty() {
-        Vec::new()
-    } else {
-        policy::read_files(&user_paths)?
+    let gatekeeper = Library::load(&user_paths, &options.limits)?;
+    // A YAML file given as a policy is a Gatekeeper source, not Rego.
+    let rego_paths: Vec<PathBuf> = user_paths
+        .iter()
+        .filter(|p| !(p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml")))
+        .cloned()
+        .collect();
+    let mut files = match policy::read_files(&rego_paths) {
+        _ if user_paths.is_empty() => Vec::new(),
+        // Templates and constraints alone are policies enough.
+        Err(PolicyError::NoPolicies(_)) if !gatekeeper.is_empty() => Vec::new(),
+        result => result?,
     };
     if args.strict {
         static_checks::check_strict(&files)?;
@@ -74,7 +88,11 @@ pub fn load_policies(
         );
     }
     policies.add_data(&data, &options.limits)?;
-    Ok(Loaded { policies, bundled })
+    Ok(Loaded {
+        policies,
+        bundled,
+        gatekeeper,
+    })
 }
 
 fn bundled_files(with_tests: bool) -> Vec<PolicyFile> {

@@ -31,17 +31,28 @@ pub fn run(args: &TestArgs) -> Result<u8> {
         false,
     )?;
     let mut policies = loaded.policies;
+    let only_gatekeeper = !loaded.gatekeeper.is_empty() && policies.namespaces.is_empty();
     let mut namespaces: Vec<Namespace> = policies
         .select(&args.namespace, args.all_namespaces)?
         .into_iter()
         .filter(|n| !super::is_bundled(n))
+        // Without Rego policies, no empty `main` is reported beside the constraints.
+        .filter(|_| !only_gatekeeper)
         .collect();
     if loaded.bundled {
         namespaces.extend(super::select_bundled(&mut policies, &args.selection)?);
     }
     policies.prepare_for(&namespaces)?;
     let targets = inputs::targets(&args.paths, &args.input)?;
-    let report = run::check_targets(&policies, &namespaces, &targets, &limits, args.combine);
+    let gatekeeper = (!loaded.gatekeeper.is_empty()).then_some(&loaded.gatekeeper);
+    let report = run::check_targets_with(
+        &policies,
+        &namespaces,
+        &targets,
+        &limits,
+        args.combine,
+        gatekeeper,
+    );
     if args.output.trace {
         trace(&report);
     }

@@ -81,6 +81,7 @@ fn load(config: &PoliciesConfig, limits: Limits) -> Result<LoadedPolicies, Strin
     Ok(LoadedPolicies {
         policies,
         namespaces,
+        gatekeeper: loaded.gatekeeper,
     })
 }
 
