@@ -4,7 +4,6 @@
 //! every object of the run as `data.inventory`).
 
 use rayon::prelude::*;
-use serde_json::Value;
 
 use crate::check::{self, COMBINED, CombinedSubject};
 use crate::gatekeeper::{self, Library};
@@ -16,14 +15,6 @@ use crate::terraform;
 
 /// The results of one input (or why it could not be checked).
 type Checked = Result<Vec<CheckResult>, FileError>;
-
-/// A check that needs the documents of every file, run once all are read.
-enum WholeRunCheck<'a> {
-    Plan(terraform::Plan<'a>),
-    /// One set policy (by its index among the set namespaces) over every Kubernetes
-    /// object of the run (their combined input).
-    SetPolicy(usize, &'a Value),
-}
 
 /// A file to check and the parser for it.
 #[derive(Debug, Clone)]
@@ -99,88 +90,51 @@ pub fn check_targets_with(
             || ((!sets.is_empty() || gatekeeper.is_some())
                 && kinds().any(|k| k == Some(InputKind::Kubernetes)))
     };
-    let check_one = |target: &Target| match load(target) {
-        Ok(file) => {
-            let results = check::check_file(policies, namespaces, &file);
-            (results, keep(&file).then_some(file))
-        }
-        Err(error) => (Err(error), None),
-    };
-    // Terraform modules are checked as soon as their files are read, beside the other
-    // files rather than after them: one module is one long evaluation.
-    let feeds_module = |target: &Target| {
-        !modules.is_empty() && target.format == Format::Hcl2 && target.path.ends_with(".tf")
-    };
-    let (module_targets, other_targets): (Vec<_>, Vec<_>) = targets
-        .iter()
-        .enumerate()
-        .partition(|(_, t)| feeds_module(t));
-    let check_all = |targets: Vec<(usize, &Target)>| -> Vec<(usize, Checked, Option<InputFile>)> {
-        targets
-            .into_par_iter()
-            .map(|(index, target)| {
-                let (results, file) = check_one(target);
-                (index, results, file)
-            })
-            .collect()
-    };
-    let ((mut checked, module_results), others) = rayon::join(
-        || {
-            let checked = check_all(module_targets);
-            let module_list =
-                terraform::modules(checked.iter().filter_map(|(_, _, file)| file.as_ref()));
-            let results: Vec<Checked> = module_list
-                .par_iter()
-                .map(|module| {
-                    check::check_input(policies, &modules, &module.input, module, &module.dir)
-                })
-                .collect();
-            (checked, results)
-        },
-        || check_all(other_targets),
-    );
-    checked.extend(others);
-    checked.sort_unstable_by_key(|(index, _, _)| *index);
+    let checked: Vec<(Checked, Option<InputFile>)> = targets
+        .par_iter()
+        .map(|target| match load(target) {
+            Ok(file) => {
+                let results = check::check_file(policies, namespaces, &file);
+                (results, keep(&file).then_some(file))
+            }
+            Err(error) => (Err(error), None),
+        })
+        .collect();
     let mut kept = Vec::new();
-    for (_, results, file) in checked {
+    for (results, file) in checked {
         collect(&mut report, results);
         kept.extend(file);
     }
-    for results in module_results {
-        collect(&mut report, results);
-    }
-    // The checks that need every file, each on its own thread: plans, and each set policy
-    // (one long evaluation each).
-    let subject = CombinedSubject::new(&kept, |file, index| {
-        InputKind::of(file.format, &file.documents[index].value) == Some(InputKind::Kubernetes)
-    });
-    let set_input = (!sets.is_empty() && !subject.is_empty()).then(|| subject.input());
-    let mut jobs: Vec<WholeRunCheck> = Vec::new();
     if !modules.is_empty() {
-        for file in kept.iter().filter(|f| is_plan(f)) {
-            jobs.extend(
-                terraform::Plan::all_in(file)
-                    .into_iter()
-                    .map(WholeRunCheck::Plan),
+        let tf_files = kept
+            .iter()
+            .filter(|f| f.format == Format::Hcl2 && f.path.ends_with(".tf"));
+        for module in terraform::modules(tf_files) {
+            let label = module.dir.clone();
+            collect(
+                &mut report,
+                check::check_input(policies, &modules, &module.input, &module, &label),
             );
         }
-    }
-    if let Some(input) = &set_input {
-        jobs.extend((0..sets.len()).map(|i| WholeRunCheck::SetPolicy(i, input)));
-    }
-    let results: Vec<Checked> = jobs
-        .par_iter()
-        .map(|job| match job {
-            WholeRunCheck::Plan(plan) => {
-                check::check_input(policies, &modules, &plan.input, plan, plan.path())
+        for file in kept.iter().filter(|f| is_plan(f)) {
+            for plan in terraform::Plan::all_in(file) {
+                collect(
+                    &mut report,
+                    check::check_input(policies, &modules, &plan.input, &plan, &file.path),
+                );
             }
-            WholeRunCheck::SetPolicy(i, input) => {
-                check::check_input(policies, &sets[*i..=*i], input, &subject, COMBINED)
-            }
-        })
-        .collect();
-    for results in results {
-        collect(&mut report, results);
+        }
+    }
+    if !sets.is_empty() {
+        let subject = CombinedSubject::new(&kept, |file, index| {
+            InputKind::of(file.format, &file.documents[index].value) == Some(InputKind::Kubernetes)
+        });
+        if !subject.is_empty() {
+            collect(
+                &mut report,
+                check::check_input(policies, &sets, &subject.input(), &subject, COMBINED),
+            );
+        }
     }
     if let Some(library) = gatekeeper {
         audit(&mut report, library, &kept);

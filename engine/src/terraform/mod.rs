@@ -176,11 +176,6 @@ impl<'a> Plan<'a> {
             .collect()
     }
 
-    /// The plan file's path, as findings name it.
-    pub fn path(&self) -> &str {
-        &self.file.path
-    }
-
     fn origin(&self, path: &[PathSegment]) -> (DocumentSubject<'_>, Vec<PathSegment>) {
         let document = DocumentSubject {
             file: self.file,
