@@ -15,7 +15,8 @@ use tollgate_engine::cosign::keys::PrivateKey;
 use tollgate_engine::cosign::sign::append_layer;
 use tollgate_engine::cosign::verify::{BUNDLE_SIGNATURE_PREDICATE, Signer, verify_image};
 use tollgate_engine::cosign::{
-    CERTIFICATE_ANNOTATION, SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE, signature_tag,
+    BUNDLE_ANNOTATION, CERTIFICATE_ANNOTATION, DSSE_MEDIA_TYPE, SIGNATURE_ANNOTATION,
+    SIMPLE_SIGNING_MEDIA_TYPE, attestation_tag, signature_tag,
 };
 use tollgate_engine::oci::{Reference, at_tag, parse_reference, repository_name};
 
@@ -115,11 +116,14 @@ fn bundle_about_another_image_is_rejected() {
 const CONFORMANCE_IDENTITY: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
 const CONFORMANCE_ISSUER: &str = "https://token.actions.githubusercontent.com";
 
-fn conformance_bundle(name: &str) -> Value {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+fn conformance_dir(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/testdata/sigstore-conformance/bundle-verify")
         .join(name)
-        .join("bundle.sigstore.json");
+}
+
+fn conformance_bundle(name: &str) -> Value {
+    let path = conformance_dir(name).join("bundle.sigstore.json");
     serde_json::from_slice(
         &std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
     )
@@ -127,14 +131,137 @@ fn conformance_bundle(name: &str) -> Value {
 }
 
 fn keyless(identity: &str) -> Signer {
+    keyless_with_root(identity, None)
+}
+
+fn keyless_with_root(identity: &str, trusted_root: Option<&std::path::Path>) -> Signer {
     Signer::Keyless(Box::new(
         KeylessPolicy::new(
             matcher("--certificate-identity", Some(identity), None).unwrap(),
             matcher("--certificate-oidc-issuer", Some(CONFORMANCE_ISSUER), None).unwrap(),
-            None,
+            trusted_root,
         )
         .unwrap(),
     ))
+}
+
+/// The `.att` layer `cosign attest` wrote before Sigstore bundles, made from a bundle's
+/// parts: the DSSE envelope as the blob, the Fulcio leaf (PEM) and the Rekor bundle (SET,
+/// canonicalized entry, time, index, log id in hex) as annotations.
+fn legacy_attestation_layer(bundle: &Value) -> (Vec<u8>, BTreeMap<String, String>) {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    let material = &bundle["verificationMaterial"];
+    let leaf = material["x509CertificateChain"]["certificates"][0]["rawBytes"]
+        .as_str()
+        .unwrap();
+    let body: String = leaf
+        .as_bytes()
+        .chunks(64)
+        .map(|line| format!("{}\n", std::str::from_utf8(line).unwrap()))
+        .collect();
+    let certificate = format!("-----BEGIN CERTIFICATE-----\n{body}-----END CERTIFICATE-----\n");
+    let entry = &material["tlogEntries"][0];
+    let log_id = STANDARD
+        .decode(entry["logId"]["keyId"].as_str().unwrap())
+        .unwrap();
+    let rekor = json!({
+        "SignedEntryTimestamp": entry["inclusionPromise"]["signedEntryTimestamp"],
+        "Payload": {
+            "body": entry["canonicalizedBody"],
+            "integratedTime": entry["integratedTime"].as_str().unwrap().parse::<i64>().unwrap(),
+            "logIndex": entry["logIndex"].as_str().unwrap().parse::<i64>().unwrap(),
+            "logID": hex::encode(log_id),
+        },
+    });
+    let annotations = BTreeMap::from([
+        (CERTIFICATE_ANNOTATION.to_string(), certificate),
+        (BUNDLE_ANNOTATION.to_string(), rekor.to_string()),
+    ]);
+    (
+        serde_json::to_vec(&bundle["dsseEnvelope"]).unwrap(),
+        annotations,
+    )
+}
+
+/// cosign's legacy keyless attestation (a real in-toto bundle of the conformance suite,
+/// `intoto` Rekor entry with its SET, stored as cosign stored it before bundles): verified
+/// against the trusted root it was made under, with each wrong claim refused.
+#[test]
+fn keyless_legacy_attestation_layer_verifies_by_identity_and_issuer() {
+    let registry = TestRegistry::start();
+    let client = registry.client();
+    let rt = runtime();
+    let name = "intoto-with-custom-trust-root";
+    let root = conformance_dir(name).join("trusted_root.json");
+    let (envelope, annotations) = legacy_attestation_layer(&conformance_bundle(name));
+    // The statement's subject: the conformance artifact d.txt.
+    let digest = "sha256:330a043220fa13e01d68a7db39c89e12b0c4c3b6a0346fe624b0903f1303b5b2";
+    let provenance = "https://slsa.dev/provenance/v1";
+    let push = |image: &Reference, digest: &str, envelope: &[u8]| {
+        rt.block_on(append_layer(
+            &client,
+            &at_tag(image, &attestation_tag(digest)),
+            DSSE_MEDIA_TYPE,
+            envelope,
+            annotations.clone(),
+        ))
+        .unwrap();
+    };
+    let verify = |image: &Reference, signer: &Signer| {
+        rt.block_on(verify_attestations(
+            &client, image, signer, provenance, None,
+        ))
+    };
+    let image = parse_reference(&format!("{}@{digest}", registry.image("app"))).unwrap();
+    push(&image, digest, &envelope);
+
+    let verified = verify(
+        &image,
+        &keyless_with_root(CONFORMANCE_IDENTITY, Some(&root)),
+    )
+    .unwrap();
+    assert_eq!(verified.attestations.len(), 1);
+    assert_eq!(
+        verified.attestations[0].statement.predicate_type,
+        provenance
+    );
+
+    let error = verify(
+        &image,
+        &keyless_with_root("someone@example.com", Some(&root)),
+    )
+    .unwrap_err();
+    assert_eq!(error.code(), "SIGSTORE_IDENTITY_MISMATCH", "{error}");
+    // The public-good root knows neither its log nor its CA.
+    let error = verify(&image, &keyless(CONFORMANCE_IDENTITY)).unwrap_err();
+    assert_eq!(error.code(), "SIGSTORE_TLOG_UNKNOWN_LOG", "{error}");
+
+    // The same layer copied to another image: its statement is not about that image.
+    let other = "sha256:0000000000000000000000000000000000000000000000000000000000000001";
+    let copied = parse_reference(&format!("{}@{other}", registry.image("other"))).unwrap();
+    push(&copied, other, &envelope);
+    let error = verify(
+        &copied,
+        &keyless_with_root(CONFORMANCE_IDENTITY, Some(&root)),
+    )
+    .unwrap_err();
+    assert_eq!(error.code(), "SIGSTORE_ARTIFACT_DIGEST_MISMATCH", "{error}");
+
+    // A tampered statement no longer matches the envelope's signature.
+    let mut tampered: Value = serde_json::from_slice(&envelope).unwrap();
+    tampered["payload"] = json!(base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        br#"{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"x","predicate":{}}"#
+    ));
+    let forged = parse_reference(&format!("{}@{digest}", registry.image("forged"))).unwrap();
+    push(&forged, digest, &serde_json::to_vec(&tampered).unwrap());
+    let error = verify(
+        &forged,
+        &keyless_with_root(CONFORMANCE_IDENTITY, Some(&root)),
+    )
+    .unwrap_err();
+    assert_eq!(error.code(), "SIGSTORE_SIGNATURE_INVALID", "{error}");
 }
 
 /// A real keyless Sigstore bundle (Fulcio certificate, Rekor entry) over an in-toto

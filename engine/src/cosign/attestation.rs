@@ -158,7 +158,10 @@ async fn check_layer(
             .verify(key)
             .ok_or_else(|| verify::wrong_key(image, key, 1))?,
         Signer::Keyless(policy) => policy.verify(&KeylessMaterial {
-            content: SignedContent::Dsse(&envelope),
+            content: SignedContent::Dsse {
+                envelope: &envelope,
+                image_digest: digest,
+            },
             certificate: annotation(CERTIFICATE_ANNOTATION),
             bundle: annotation(BUNDLE_ANNOTATION),
         })?,

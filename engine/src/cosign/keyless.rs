@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::CosignError;
 use super::dsse::Envelope;
-use crate::sigstore::cosign::SignatureLayer;
+use crate::sigstore::cosign::{AttestationLayer, SignatureLayer};
 use crate::sigstore::{Artifact, Bundle, Policy, TrustedRoot, Verifier};
 
 pub use crate::sigstore::Matcher;
@@ -54,7 +54,11 @@ pub enum SignedContent<'a> {
         /// The `dev.cosignproject.cosign/signature` annotation (base64).
         signature: &'a str,
     },
-    Dsse(&'a Envelope),
+    /// An attestation layer's envelope, about the image with this `sha256:<hex>` digest.
+    Dsse {
+        envelope: &'a Envelope,
+        image_digest: &'a str,
+    },
 }
 
 /// What one legacy cosign signature or attestation layer carries for keyless
@@ -130,9 +134,25 @@ impl KeylessPolicy {
                     .map_err(CosignError::Keyless)?;
                 Ok(payload.to_vec())
             }
-            SignedContent::Dsse(_) => Err(CosignError::KeylessUnavailable(
-                "a Sigstore bundle for attestations: cosign's legacy keyless attestation layers (.att) are not verified yet".into(),
-            )),
+            SignedContent::Dsse {
+                envelope,
+                image_digest,
+            } => {
+                let verified = self
+                    .verifier
+                    .verify_cosign_attestation_layer(
+                        &AttestationLayer {
+                            envelope: &envelope.to_bytes(),
+                            certificate: material.certificate,
+                            rekor_bundle: material.bundle,
+                        },
+                        sha256_of(image_digest)?,
+                    )
+                    .map_err(CosignError::Keyless)?;
+                verified.dsse_payload.ok_or_else(|| {
+                    CosignError::Invalid("the attestation layer carries no DSSE statement".into())
+                })
+            }
         }
     }
 
@@ -141,14 +161,9 @@ impl KeylessPolicy {
     pub fn verify_bundle(&self, bundle: &Value, digest: &str) -> Result<Vec<u8>, CosignError> {
         let bundle =
             Bundle::from_json(bundle.to_string().as_bytes()).map_err(CosignError::Keyless)?;
-        let sha256: [u8; 32] = digest
-            .strip_prefix("sha256:")
-            .and_then(|h| hex::decode(h).ok())
-            .and_then(|bytes| bytes.try_into().ok())
-            .ok_or_else(|| CosignError::Invalid(format!("not a sha256 digest: {digest}")))?;
         let verified = self
             .verifier
-            .verify(&bundle, Artifact::Sha256(sha256))
+            .verify(&bundle, Artifact::Sha256(sha256_of(digest)?))
             .map_err(CosignError::Keyless)?;
         verified.dsse_payload.ok_or_else(|| {
             CosignError::Invalid(
@@ -156,6 +171,15 @@ impl KeylessPolicy {
             )
         })
     }
+}
+
+/// The 32 bytes of a `sha256:<hex>` digest.
+fn sha256_of(digest: &str) -> Result<[u8; 32], CosignError> {
+    digest
+        .strip_prefix("sha256:")
+        .and_then(|h| hex::decode(h).ok())
+        .and_then(|bytes| bytes.try_into().ok())
+        .ok_or_else(|| CosignError::Invalid(format!("not a sha256 digest: {digest}")))
 }
 
 #[cfg(test)]

@@ -82,8 +82,6 @@ pub enum CosignError {
     Invalid(String),
     #[error("keyless verification failed: {0}")]
     Keyless(crate::sigstore::VerifyError),
-    #[error("keyless verification requires {0}")]
-    KeylessUnavailable(String),
 }
 
 impl CosignError {
@@ -104,7 +102,6 @@ impl CosignError {
             Self::OtherPredicateType { .. } => "other-predicate-type",
             Self::Invalid(_) => "invalid-signature-data",
             Self::Keyless(error) => error.check.code(),
-            Self::KeylessUnavailable(_) => "keyless-unavailable",
         }
     }
 
@@ -116,7 +113,7 @@ impl CosignError {
             Self::DigestMismatch { .. }
             | Self::SubjectMismatch { .. }
             | Self::ReferenceMismatch { .. } => 3,
-            Self::Keyless(_) | Self::KeylessUnavailable(_) => 2,
+            Self::Keyless(_) => 2,
             Self::WrongKey { .. } => 1,
             _ => 0,
         }

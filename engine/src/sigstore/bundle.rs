@@ -51,6 +51,28 @@ pub struct Envelope {
     pub signatures: Vec<Vec<u8>>,
 }
 
+impl Envelope {
+    /// Parses a DSSE envelope on its own (the blob of a cosign `.att` layer).
+    pub fn from_json(json: &[u8]) -> Result<Self, VerifyError> {
+        let raw: RawEnvelope = serde_json::from_slice(json)
+            .map_err(|e| invalid(format!("not a valid DSSE envelope: {e}")))?;
+        Self::decode(raw, "")
+    }
+
+    /// Decodes the base64 fields; `prefix` places them in the document for errors.
+    fn decode(raw: RawEnvelope, prefix: &str) -> Result<Self, VerifyError> {
+        Ok(Self {
+            payload: b64(&format!("{prefix}payload"), &raw.payload)?,
+            payload_type: raw.payload_type,
+            signatures: raw
+                .signatures
+                .iter()
+                .map(|s| b64(&format!("{prefix}signatures[].sig"), &s.sig))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
 /// A transparency log entry.
 #[derive(Debug, Clone)]
 pub struct TlogEntry {
@@ -290,15 +312,7 @@ impl Bundle {
                     signature: b64("messageSignature.signature", &message.signature)?,
                 }
             }
-            (None, Some(envelope)) => Content::Dsse(Envelope {
-                payload_type: envelope.payload_type,
-                payload: b64("dsseEnvelope.payload", &envelope.payload)?,
-                signatures: envelope
-                    .signatures
-                    .iter()
-                    .map(|s| b64("dsseEnvelope.signatures[].sig", &s.sig))
-                    .collect::<Result<_, _>>()?,
-            }),
+            (None, Some(envelope)) => Content::Dsse(Envelope::decode(envelope, "dsseEnvelope.")?),
             (Some(_), Some(_)) => {
                 return Err(invalid(
                     "the bundle has both messageSignature and dsseEnvelope",
