@@ -407,24 +407,8 @@ pub struct SbomCheckArgs {
     pub paths: Vec<String>,
     #[command(flatten)]
     pub policy: PolicyArgs,
-    /// Output format, optionally to a file: stdout, json, tap, table, junit, github, sarif
-    /// (repeatable, e.g. -o json=out.json -o sarif=out.sarif)
-    #[arg(
-        short,
-        long = "output",
-        value_name = "FORMAT[=FILE]",
-        default_value = "stdout"
-    )]
-    pub output: Vec<String>,
-    /// Disable colour in the stdout format
-    #[arg(long)]
-    pub no_color: bool,
-    /// Print nothing unless the exit code is non-zero
-    #[arg(short, long)]
-    pub quiet: bool,
-    /// Show only the test file and name in JUnit test case names
-    #[arg(long)]
-    pub junit_hide_message: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Namespaces (Rego packages) of your own policies to evaluate; globs allowed
     #[arg(short, long = "namespace", value_name = "NAME", default_value = "main")]
     pub namespace: Vec<String>,
@@ -552,8 +536,9 @@ pub struct InputArgs {
     pub max_documents: usize,
 }
 
+/// How a report is written: shared by every command that reports check results.
 #[derive(Debug, Args, Clone)]
-pub struct OutputArgs {
+pub struct ReportArgs {
     /// Output format, optionally to a file: stdout, json, tap, table, junit, github, sarif
     /// (repeatable, e.g. -o json=out.json -o sarif=out.sarif)
     #[arg(
@@ -572,6 +557,12 @@ pub struct OutputArgs {
     /// Show only the test file and name in JUnit test case names
     #[arg(long)]
     pub junit_hide_message: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Print each rule's query and result to standard error
     #[arg(long)]
     pub trace: bool,

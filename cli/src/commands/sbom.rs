@@ -33,7 +33,7 @@ struct Target {
 }
 
 fn run_check(args: &SbomCheckArgs) -> Result<u8> {
-    let outputs = output::parse_outputs(&args.output)?;
+    let outputs = output::parse_outputs(&args.report.output)?;
     let digest = match (&args.subject, &args.subject_digest) {
         (Some(path), _) => Some(
             binding::file_digest(path)
@@ -72,11 +72,11 @@ fn run_check(args: &SbomCheckArgs) -> Result<u8> {
     } else {
         code
     };
-    if !(args.quiet && code == 0) {
+    if !(args.report.quiet && code == 0) {
         let options = RenderOptions {
-            color: !args.no_color && std::io::stdout().is_terminal(),
+            color: !args.report.no_color && std::io::stdout().is_terminal(),
             suppress_exceptions: args.suppress_exceptions,
-            junit_hide_message: args.junit_hide_message,
+            junit_hide_message: args.report.junit_hide_message,
             show_skipped: false,
             fail_on_warn: args.fail_on_warn,
         };

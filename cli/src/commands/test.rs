@@ -12,7 +12,7 @@ use crate::args::TestArgs;
 use crate::{inputs, output};
 
 pub fn run(args: &TestArgs) -> Result<u8> {
-    let outputs = output::parse_outputs(&args.output.output)?;
+    let outputs = output::parse_outputs(&args.output.report.output)?;
     for source in &args.update {
         let target = args
             .policy
@@ -65,11 +65,11 @@ pub fn run(args: &TestArgs) -> Result<u8> {
     } else {
         code
     };
-    if !(args.output.quiet && code == 0) {
+    if !(args.output.report.quiet && code == 0) {
         let options = RenderOptions {
-            color: !args.output.no_color && std::io::stdout().is_terminal(),
+            color: !args.output.report.no_color && std::io::stdout().is_terminal(),
             suppress_exceptions: args.suppress_exceptions,
-            junit_hide_message: args.output.junit_hide_message,
+            junit_hide_message: args.output.report.junit_hide_message,
             show_skipped: false,
             fail_on_warn: args.fail_on_warn,
         };

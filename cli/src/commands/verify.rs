@@ -12,7 +12,7 @@ use crate::output;
 use crate::output::outln;
 
 pub fn run(args: &VerifyArgs) -> Result<u8> {
-    let outputs = output::parse_outputs(&args.output.output)?;
+    let outputs = output::parse_outputs(&args.output.report.output)?;
     if let Some(kind) = &args.report {
         if !matches!(kind.as_str(), "full" | "fails" | "notes") {
             bail!("invalid --report {kind:?} (expected full, fails or notes)");
@@ -58,7 +58,7 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
         eprintln!("Error: coverage {percent:.2}% is below the threshold of {threshold}%");
         code = code.max(1);
     }
-    if args.output.quiet && code == 0 {
+    if args.output.report.quiet && code == 0 {
         return Ok(0);
     }
     if let Some(kind) = &args.report {
@@ -79,7 +79,7 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
         outln!();
     }
     let options = RenderOptions {
-        color: !args.output.no_color && std::io::stdout().is_terminal(),
+        color: !args.output.report.no_color && std::io::stdout().is_terminal(),
         show_skipped: true,
         ..RenderOptions::default()
     };
