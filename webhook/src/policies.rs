@@ -191,8 +191,9 @@ impl AdmissionPolicies {
             });
             namespaces.push(namespace);
         }
-        // One generated rule reads every admission policy, so a request is evaluated once,
-        // not once per policy (when every policy matches it, as is usual).
+        // One generated rule per object kind reads every admission policy that judges it,
+        // so a request is evaluated once, not once per policy (when every policy matches
+        // it, as is usual).
         let mut set = loaded.policies;
         set.prepare_for(&namespaces).map_err(|e| e.to_string())?;
         Ok(Self {
@@ -226,8 +227,13 @@ impl AdmissionPolicies {
         label: &str,
     ) -> Result<Evaluation, String> {
         let mut evaluation = self.evaluate_constraints(request, input)?;
+        // Policies that declare the object kinds they judge (`custom.kinds`) pass other
+        // kinds unevaluated; the rest form the group prepared for this kind.
         let selected: Vec<usize> = (0..self.rules.len())
-            .filter(|&i| self.rules[i].matcher.matches(request))
+            .filter(|&i| {
+                self.rules[i].matcher.matches(request)
+                    && self.namespaces[i].judges(Some(request.kind))
+            })
             .collect();
         if selected.is_empty() {
             return Ok(evaluation);
@@ -446,6 +452,74 @@ warn contains msg if {
             .unwrap();
         assert_eq!(clean.findings, []);
         assert_eq!(clean.policies_run, 1);
+    }
+
+    /// A policy that lists the kinds it judges runs only on those: one over every Pod
+    /// and one that denies every Ingress, both prepared as one group per kind.
+    #[test]
+    fn policies_run_only_on_the_kinds_they_judge() {
+        const INGRESS: &str = r#"# METADATA
+# custom:
+#   id: ingress.any
+#   input: kubernetes
+#   kinds: [Ingress]
+package ingress
+import rego.v1
+
+deny contains "every Ingress is denied"
+"#;
+        let set = PolicySet::from_sources(
+            vec![
+                PolicyFile {
+                    path: "main.rego".into(),
+                    source: POLICY.into(),
+                },
+                PolicyFile {
+                    path: "ingress.rego".into(),
+                    source: INGRESS.into(),
+                },
+            ],
+            &PolicyOptions::default(),
+        )
+        .unwrap();
+        let namespaces = set
+            .select(&["main".into(), "ingress".into()], false)
+            .unwrap();
+        let policies = AdmissionPolicies::new(
+            LoadedPolicies {
+                policies: set,
+                namespaces,
+                gatekeeper: Library::default(),
+            },
+            &config(Vec::new()),
+        )
+        .unwrap();
+        let pod = policies
+            .evaluate(
+                &view(Operation::Create, &[]),
+                &input(false, "CREATE"),
+                "Pod p",
+            )
+            .unwrap();
+        assert_eq!(pod.findings, []);
+        assert_eq!(pod.policies_run, 1);
+        let ingress_view = RequestView {
+            kind: "Ingress",
+            ..view(Operation::Create, &[])
+        };
+        let ingress_input = json!({"kind": "Ingress", "metadata": {"name": "i"}, "review": {"operation": "CREATE"}});
+        let ingress = policies
+            .evaluate(&ingress_view, &ingress_input, "Ingress i")
+            .unwrap();
+        assert_eq!(ingress.policies_run, 2);
+        assert_eq!(
+            ingress
+                .findings
+                .iter()
+                .map(|f| (f.id.as_str(), f.message.as_str()))
+                .collect::<Vec<_>>(),
+            [("ingress.any", "every Ingress is denied")]
+        );
     }
 
     /// Our requiredlabels template with a constraint over Pods (deny) and one over every
