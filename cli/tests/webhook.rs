@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use serde_json::{Value, json};
-use webhook_support::{Authority, Webhook, client, write_config};
+use webhook_support::{Authority, Webhook, client, manifests, write_config};
 
 fn capture(name: &str) -> Vec<u8> {
     let path = common::root()
@@ -662,12 +662,6 @@ fn a_configuration_error_stops_the_server_with_the_key_named() {
         "{}",
         run.stderr
     );
-}
-
-fn manifests(dir: &Path, extra: &[&str]) -> common::Run {
-    let mut args = vec!["webhook", "manifests", "--cert", "tls.crt"];
-    args.extend_from_slice(extra);
-    common::tollgate_in(dir, &args, None)
 }
 
 #[test]

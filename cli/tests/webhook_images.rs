@@ -20,7 +20,7 @@ use k8s_openapi::api::core::v1::{Container, Pod, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use oci_support::{TestRegistry, free_port, push_image, runtime};
 use serde_json::{Value, json};
-use webhook_support::{Webhook, write_config};
+use webhook_support::{Webhook, manifests, write_config};
 
 /// A policy that finds nothing, so that only image verification decides.
 const NO_FINDINGS: &str = "package main\nimport rego.v1\n\ndeny contains msg if {\n\tinput.kind == \"Nothing\"\n\tmsg := \"never\"\n}\n";
@@ -545,18 +545,7 @@ fn manifests_register_the_mutating_webhook_and_ship_the_keys() {
         "listen: 0.0.0.0:8443\ntls:\n  certFile: /etc/tollgate/tls/tls.crt\n  keyFile: /etc/tollgate/tls/tls.key\nimages:\n  pinDigests: true\n  policies:\n    - name: shop\n      images: [\"registry.example.com/shop/**\"]\n      key: cosign.pub\n",
     )
     .unwrap();
-    let run = common::tollgate_in(
-        dir.path(),
-        &[
-            "webhook",
-            "manifests",
-            "--cert",
-            "tls.crt",
-            "--config",
-            "webhook.yaml",
-        ],
-        None,
-    );
+    let run = manifests(dir.path(), &["--config", "webhook.yaml"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     std::fs::write(dir.path().join("bundle.yaml"), &run.stdout).unwrap();
     // Still nothing for the bundled policies to find.
@@ -600,18 +589,7 @@ fn manifests_register_the_mutating_webhook_and_ship_the_keys() {
         "listen: 0.0.0.0:9443\ntls:\n  certFile: tls.crt\n  keyFile: tls.key\n",
     )
     .unwrap();
-    let run = common::tollgate_in(
-        dir.path(),
-        &[
-            "webhook",
-            "manifests",
-            "--cert",
-            "tls.crt",
-            "--config",
-            "webhook.yaml",
-        ],
-        None,
-    );
+    let run = manifests(dir.path(), &["--config", "webhook.yaml"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("must use port 8443"), "{}", run.stderr);
 
@@ -624,18 +602,7 @@ fn manifests_register_the_mutating_webhook_and_ship_the_keys() {
         ),
     )
     .unwrap();
-    let run = common::tollgate_in(
-        dir.path(),
-        &[
-            "webhook",
-            "manifests",
-            "--cert",
-            "tls.crt",
-            "--config",
-            "webhook.yaml",
-        ],
-        None,
-    );
+    let run = manifests(dir.path(), &["--config", "webhook.yaml"]);
     assert_eq!(run.code, 1);
     assert!(
         run.stderr

@@ -258,3 +258,10 @@ pub fn write_config(dir: &Path, extra: &str) {
     std::fs::write(&temporary, text).unwrap();
     std::fs::rename(temporary, dir.join("webhook.yaml")).unwrap();
 }
+
+/// `tollgate webhook manifests --cert tls.crt EXTRA...` run in `dir`.
+pub fn manifests(dir: &Path, extra: &[&str]) -> crate::common::Run {
+    let mut args = vec!["webhook", "manifests", "--cert", "tls.crt"];
+    args.extend_from_slice(extra);
+    crate::common::tollgate_in(dir, &args, None)
+}
