@@ -11,6 +11,7 @@ pub mod input;
 pub mod inventory;
 pub mod library;
 pub mod matching;
+mod rule_bodies;
 pub mod schema;
 pub mod suite;
 pub mod template;

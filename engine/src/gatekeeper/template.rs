@@ -269,9 +269,13 @@ fn compile(
     let path = format!("{file} {}", source.element);
     let add = |engine: &mut regorus::Engine, label: String, rego: &str, v1: bool| {
         engine.set_rego_v0(!v1);
-        engine
-            .add_policy(label, rego.to_string())
-            .map_err(|e| e.to_string())
+        // v0 rules with several bodies, which regorus refuses for set rules, become one
+        // rule per body; v1 has no such form.
+        let rego = match v1 {
+            false => super::rule_bodies::split(rego).unwrap_or_else(|| rego.to_string()),
+            true => rego.to_string(),
+        };
+        engine.add_policy(label, rego).map_err(|e| e.to_string())
     };
     let package = add(&mut engine, path.clone(), &source.rego, source.v1)?;
     for (index, lib) in source.libs.iter().enumerate() {
@@ -383,6 +387,30 @@ mod tests {
         misnamed["metadata"]["name"] = json!("demo");
         let e = Template::from_document(&misnamed, "t.yaml", &Limits::default()).unwrap_err();
         assert!(e.message.contains("lower-case kind \"k8sdemo\""), "{e}");
+    }
+
+    #[test]
+    fn v0_rules_with_several_bodies_give_one_rule_per_body() {
+        let t = compile(json!({"target": "admission.k8s.gatekeeper.sh",
+            "rego": "package k8sdemo\nviolation[{\"msg\": msg}] {\n  input.review.object.a\n  msg := \"a\"\n} {\n  input.review.object.b\n  msg := \"b\"\n}\n",
+            "libs": ["package lib.pick\nfirst(x) = y { y := x[0] } { count(x) == 0; y := \"none\" }"]}))
+        .unwrap();
+        let input = |object: Value| json!({"review": {"object": object}});
+        assert_eq!(messages(&t, input(json!({"a": true}))), vec!["a"]);
+        assert_eq!(
+            messages(&t, input(json!({"a": true, "b": true}))),
+            vec!["a", "b"]
+        );
+        assert!(messages(&t, input(json!({}))).is_empty());
+        let broken = compile(json!({"target": "admission.k8s.gatekeeper.sh",
+            "rego": "package k8sdemo\nviolation[{\"msg\": msg}] {\n  msg := \"a\"\n} {\n  msg := \n}\n"}))
+        .unwrap_err()
+        .to_string();
+        // The copied head shares the line of the extra body, so errors keep their lines.
+        assert!(
+            broken.contains("t.yaml spec.targets[0].rego:4:"),
+            "{broken}"
+        );
     }
 
     #[test]
