@@ -89,6 +89,22 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 #[test]
+fn gator_verify_reads_an_empty_test_name_as_gator_does() {
+    let dir = edited_suite("rulebodies", |s| {
+        s.replacen("  - name: several-bodies-per-rule\n", "  - name:\n", 1)
+    });
+    let run = tollgate_in(dir.path(), &["gator", "verify", "-v", "."], None);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("\n--- PASS: \n"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("    --- PASS: update-changes-owner-first-body"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn gator_verify_fails_a_wrong_assertion_with_the_reason() {
     let dir = edited_suite("allowedrepos", |s| {
         s.replacen(

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::constraint::enforcement_point;
@@ -23,9 +23,9 @@ pub const SUITE_GROUP: &str = "test.gatekeeper.sh";
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Suite {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub tests: Vec<Test>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub skip: bool,
 }
 
@@ -33,18 +33,18 @@ pub struct Suite {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Test {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub template: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub constraint: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub cases: Vec<Case>,
     /// The constraint is expected to be rejected (its parameters do not fit the schema).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub invalid: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub skip: bool,
 }
 
@@ -52,16 +52,26 @@ pub struct Test {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Case {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub object: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub inventory: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub assertions: Vec<Assertion>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub skip: bool,
+}
+
+/// An explicit null (`name:` with nothing after it) reads as the field's zero value, as
+/// gator's Go structs read it, rather than as an invalid suite.
+fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// A statement about the violations of a case.
@@ -505,5 +515,29 @@ impl Assertion {
                 ))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn null_fields_read_as_empty_as_gator_reads_them() {
+        let suite: Suite = serde_json::from_value(json!({"tests": [
+            {"name": null, "template": "t.yaml", "constraint": "c.yaml", "skip": null, "cases": [
+                {"name": null, "object": "o.yaml", "inventory": null,
+                 "assertions": [{"violations": "no"}]}]},
+            {"name": "no-cases", "cases": null}]}))
+        .unwrap();
+        assert_eq!(suite.tests[0].name, "");
+        assert!(!suite.tests[0].skip);
+        assert_eq!(suite.tests[0].cases[0].name, "");
+        assert!(suite.tests[0].cases[0].inventory.is_empty());
+        assert!(suite.tests[1].cases.is_empty());
+        let wrong = serde_json::from_value::<Suite>(json!({"tests": [{"name": ["a"]}]}));
+        assert!(wrong.is_err());
     }
 }
