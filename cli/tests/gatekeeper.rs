@@ -327,6 +327,33 @@ fn cel_only_template_is_refused_by_name() {
     );
 }
 
+/// gator evaluates CEL templates; tollgate cannot, so a suite of a CEL-only template fails
+/// with the reason instead of passing (or being skipped) unnoticed.
+#[test]
+fn gator_verify_fails_a_cel_only_suite_saying_it_is_unsupported() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    copy_dir(&root().join("testdata/gatekeeper/cel-only"), dir.path());
+    std::fs::write(
+        dir.path().join("pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\n",
+    )
+    .expect("write pod.yaml");
+    std::fs::write(
+        dir.path().join("suite.yaml"),
+        "kind: Suite\napiVersion: test.gatekeeper.sh/v1alpha1\ntests:\n- name: cel\n  template: template.yaml\n  constraint: constraint.yaml\n  cases:\n  - name: unlabelled\n    object: pod.yaml\n    assertions:\n    - violations: yes\n",
+    )
+    .expect("write suite.yaml");
+    let run = tollgate_in(dir.path(), &["gator", "verify", "."], None);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("--- FAIL: cel\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("ConstraintTemplate tgcelonly: only CEL code (engine K8sNativeValidation) is given: tollgate evaluates Rego only, so this template is unsupported"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.stdout.lines().last(), Some("FAIL"));
+}
+
 #[test]
 fn broken_policy_sources_are_errors_naming_the_file() {
     let dir = tempfile::tempdir().expect("a temporary directory");
