@@ -105,6 +105,24 @@ fn gator_verify_reads_an_empty_test_name_as_gator_does() {
 }
 
 #[test]
+fn gator_verify_fails_a_test_with_expansion_templates_saying_so() {
+    let dir = edited_suite("rulebodies", |s| {
+        s.replacen(
+            "    constraint: samples/constraint.yaml\n",
+            "    constraint: samples/constraint.yaml\n    expansion: samples/expansion.yaml\n",
+            1,
+        )
+    });
+    let run = tollgate_in(dir.path(), &["gator", "verify", "."], None);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("--- FAIL: several-bodies-per-rule\n  expansion samples/expansion.yaml: ExpansionTemplates are not supported"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn gator_verify_fails_a_wrong_assertion_with_the_reason() {
     let dir = edited_suite("allowedrepos", |s| {
         s.replacen(

@@ -39,6 +39,10 @@ pub struct Test {
     pub template: String,
     #[serde(default, deserialize_with = "null_as_default")]
     pub constraint: String,
+    /// ExpansionTemplates whose generated objects gator also reviews; tollgate does not
+    /// expand, so a test that names them fails saying so rather than passing on less.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub expansion: String,
     #[serde(default, deserialize_with = "null_as_default")]
     pub cases: Vec<Case>,
     /// The constraint is expected to be rejected (its parameters do not fit the schema).
@@ -286,6 +290,13 @@ fn run_test(dir: &Path, test: &Test, limits: &Limits, filter: &Filter) -> TestRe
         cases: Vec::new(),
     };
     if skipped {
+        return result;
+    }
+    if !test.expansion.is_empty() {
+        result.error = Some(format!(
+            "expansion {}: ExpansionTemplates are not supported: tollgate reviews only the object itself, not the resources gator would generate from it",
+            test.expansion
+        ));
         return result;
     }
     let library = match load_pair(dir, test, limits) {
