@@ -389,3 +389,69 @@ impl NamespaceLookup for RequestNamespace {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_cache_expires_entries_and_stays_bounded() {
+        let cache = NamespaceCache::new(2);
+        let long = Duration::from_secs(60);
+        cache.insert("a", Arc::new(json!({"n": "a"})), long);
+        cache.insert("b", Arc::new(json!({"n": "b"})), Duration::from_secs(30));
+        assert_eq!(cache.get("a").as_deref(), Some(&json!({"n": "a"})));
+        // Full: the entry closest to expiring makes room.
+        cache.insert("c", Arc::new(json!({"n": "c"})), long);
+        assert!(cache.get("b").is_none());
+        assert!(cache.get("a").is_some() && cache.get("c").is_some());
+        cache.insert("d", Arc::new(json!({})), Duration::ZERO);
+        assert!(cache.get("d").is_none(), "an expired entry is not served");
+        assert!(cache.entries.lock().unwrap().len() <= 2);
+    }
+
+    #[test]
+    fn only_namespace_names_reach_the_url() {
+        for good in ["shop", "team-a", "a1", &"a".repeat(63)] {
+            assert!(is_namespace_name(good), "{good}");
+        }
+        for bad in ["", "-a", "a-", "Shop", "a/b", "..", "a%2F", &"a".repeat(64)] {
+            assert!(!is_namespace_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn refusals_say_what_to_fix() {
+        let body = br#"{"kind":"Status","message":"namespaces \"x\" is forbidden"}"#;
+        let text = refusal(StatusCode::FORBIDDEN, body);
+        assert!(
+            text.starts_with(
+                "the API server answered 403 Forbidden: namespaces \"x\" is forbidden"
+            ) && text.contains("needs get on namespaces"),
+            "{text}"
+        );
+        assert_eq!(
+            refusal(StatusCode::BAD_GATEWAY, b"<html>"),
+            "the API server answered 502 Bad Gateway"
+        );
+    }
+
+    #[test]
+    fn a_request_namespace_answers_only_for_its_name() {
+        let read = RequestNamespace {
+            name: "shop".into(),
+            read: Ok(Arc::new(json!({"metadata": {"name": "shop"}}))),
+        };
+        assert!(read.find_namespace("shop").unwrap().is_some());
+        assert_eq!(read.find_namespace("lab"), Ok(None));
+        let failed = RequestNamespace {
+            name: "shop".into(),
+            read: Err("cannot read Namespace \"shop\": refused".into()),
+        };
+        assert_eq!(
+            failed.find_namespace("shop"),
+            Err("cannot read Namespace \"shop\": refused".into())
+        );
+    }
+}
