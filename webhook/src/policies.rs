@@ -227,11 +227,14 @@ impl AdmissionPolicies {
 
     /// The namespace whose Namespace object constraints need for `request` (read from the
     /// API server and given to [`AdmissionPolicies::evaluate`]): only when a constraint
-    /// has a namespaceSelector and reviews this namespaced request; a Namespace request
-    /// is judged by its own object.
+    /// with a namespaceSelector may judge this namespaced request (by its kind); a
+    /// Namespace request is judged by its own object.
     pub fn namespace_to_read<'a>(&self, request: &RequestView<'a>) -> Option<&'a str> {
-        let selects = self.selects_namespaces();
         let namespace = request.namespace.filter(|n| !n.is_empty())?;
+        let selects = self
+            .gatekeeper
+            .as_ref()
+            .is_some_and(|g| g.selects_namespaces_of(request.kind));
         (selects && constraints_review(request) && request.kind != "Namespace").then_some(namespace)
     }
 
@@ -693,6 +696,124 @@ deny contains "every Ingress is denied"
             )
             .unwrap();
         assert_eq!(evaluation, Evaluation::default());
+    }
+
+    /// The namespaceselector template with a constraint over Pods in env=prod namespaces.
+    fn namespace_selector_policies() -> AdmissionPolicies {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/gatekeeper");
+        let limits = Limits::default();
+        let mut library = Library::default();
+        let template = root.join("namespaceselector/template.yaml");
+        assert!(library.add_file(&template, &limits).unwrap());
+        let constraint = json!({
+            "apiVersion": "constraints.gatekeeper.sh/v1beta1",
+            "kind": "TgRequiredAnnotations",
+            "metadata": {"name": "prod-pods"},
+            "spec": {"match": {"kinds": [{"apiGroups": [""], "kinds": ["Pod"]}],
+                               "namespaceSelector": {"matchLabels": {"env": "prod"}}},
+                     "parameters": {"annotations": ["example.com/contact"]}}
+        });
+        library
+            .add_document(
+                &constraint,
+                gatekeeper::DocumentRole::Constraint,
+                "inline.yaml",
+                &limits,
+            )
+            .unwrap();
+        library.check().unwrap();
+        let set = PolicySet::from_sources(Vec::new(), &PolicyOptions::default()).unwrap();
+        AdmissionPolicies::new(
+            LoadedPolicies {
+                policies: set,
+                namespaces: Vec::new(),
+                gatekeeper: library,
+            },
+            &config(vec![]),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_namespace_is_read_only_when_a_namespace_selector_may_judge_the_request() {
+        let policies = namespace_selector_policies();
+        assert!(policies.selects_namespaces());
+        let pod = view(Operation::Create, &[]);
+        assert_eq!(policies.namespace_to_read(&pod), Some("team-a"));
+        for (what, request) in [
+            (
+                "another kind",
+                RequestView {
+                    kind: "ConfigMap",
+                    ..pod.clone()
+                },
+            ),
+            (
+                "a Namespace",
+                RequestView {
+                    kind: "Namespace",
+                    namespace: None,
+                    ..pod.clone()
+                },
+            ),
+            ("a deletion", view(Operation::Delete, &[])),
+            (
+                "a subresource",
+                RequestView {
+                    subresource: "status",
+                    ..pod.clone()
+                },
+            ),
+            (
+                "cluster-scoped",
+                RequestView {
+                    namespace: None,
+                    ..pod.clone()
+                },
+            ),
+        ] {
+            assert_eq!(policies.namespace_to_read(&request), None, "{what}");
+        }
+        assert!(!self::policies(vec![]).selects_namespaces());
+
+        let input = json!({"kind": "Pod", "metadata": {"name": "p", "namespace": "team-a"},
+            "review": {"operation": "CREATE", "namespace": "team-a", "name": "p",
+                       "kind": {"group": "", "version": "v1", "kind": "Pod"},
+                       "object": {"apiVersion": "v1", "kind": "Pod",
+                                  "metadata": {"name": "p", "namespace": "team-a"}}}});
+        let read = |labels: Value| crate::kubernetes::RequestNamespace {
+            name: "team-a".into(),
+            read: Ok(Arc::new(json!({"apiVersion": "v1", "kind": "Namespace",
+                "metadata": {"name": "team-a", "labels": labels}}))),
+        };
+        let prod = policies
+            .evaluate(&pod, &input, "Pod team-a/p", &read(json!({"env": "prod"})))
+            .unwrap();
+        assert_eq!(
+            prod.findings
+                .iter()
+                .map(|f| (f.id.as_str(), f.message.as_str()))
+                .collect::<Vec<_>>(),
+            [(
+                "TgRequiredAnnotations/prod-pods",
+                "Pod p needs the annotation example.com/contact"
+            )]
+        );
+        let dev = policies
+            .evaluate(&pod, &input, "Pod team-a/p", &read(json!({"env": "dev"})))
+            .unwrap();
+        assert_eq!(dev.findings, []);
+        let failed = crate::kubernetes::RequestNamespace {
+            name: "team-a".into(),
+            read: Err("cannot read Namespace \"team-a\": refused".into()),
+        };
+        let error = policies
+            .evaluate(&pod, &input, "Pod team-a/p", &failed)
+            .unwrap_err();
+        assert_eq!(
+            error,
+            "Constraint TgRequiredAnnotations/prod-pods: cannot read Namespace \"team-a\": refused"
+        );
     }
 
     #[test]

@@ -226,12 +226,25 @@ impl Prepared {
     }
 
     /// Whether some constraint has a namespaceSelector, so that reviews of namespaced
-    /// objects need their Namespace.
+    /// objects may need their Namespace.
     pub fn selects_namespaces(&self) -> bool {
         self.library
             .constraints
             .iter()
             .any(|c| c.matcher.namespace_selector.is_some())
+    }
+
+    /// Whether a constraint with a namespaceSelector may match objects of `kind` (in any
+    /// group), so that a review of one needs its Namespace.
+    pub fn selects_namespaces_of(&self, kind: &str) -> bool {
+        self.library.constraints.iter().any(|c| {
+            let matcher = &c.matcher;
+            matcher.namespace_selector.is_some()
+                && (matcher.kinds.is_empty()
+                    || matcher.kinds.iter().any(|s| {
+                        s.kinds.is_empty() || s.kinds.iter().any(|k| k == "*" || k == kind)
+                    }))
+        })
     }
 
     /// [`Prepared::review`] with namespaceSelectors judged on the Namespace `lookup` finds
