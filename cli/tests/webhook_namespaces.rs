@@ -351,6 +351,13 @@ fn namespace_selectors_read_the_namespace_from_the_api_server() {
     assert_eq!(webhook.review(config_map("c2", "shop"))["allowed"], false);
     assert_eq!(webhook.review(config_map("c3", "lab"))["allowed"], true);
 
+    // Reads are counted: 4 from the API server, 3 from the cache, 2 failed.
+    let metrics = webhook.metrics();
+    for (result, count) in [("miss", 4), ("hit", 3), ("error", 2)] {
+        let line = format!("tollgate_webhook_namespace_reads_total{{result=\"{result}\"}} {count}");
+        assert!(metrics.contains(&line), "{line}\n{metrics}");
+    }
+
     // Nothing of the token reached the logs.
     webhook.audit("c3");
     for line in &webhook.seen {

@@ -129,6 +129,12 @@ fn parse_server(server: &str) -> Result<Url, String> {
     Ok(url)
 }
 
+/// A Namespace looked up, and whether the cache had it.
+pub struct NamespaceRead {
+    pub result: Result<Arc<Value>, String>,
+    pub cached: bool,
+}
+
 /// Reads Namespaces from the API server, through a cache; one per configuration.
 pub struct NamespaceReader {
     client: reqwest::Client,
@@ -192,10 +198,20 @@ impl NamespaceReader {
 
     /// The Namespace `name`, from the cache or the API server, by `due`; the error names
     /// the namespace and says why it could not be read.
-    pub async fn read(&self, name: &str, due: Instant) -> Result<Arc<Value>, String> {
+    pub async fn read(&self, name: &str, due: Instant) -> NamespaceRead {
         if let Some(cached) = self.cache.get(name) {
-            return Ok(cached);
+            return NamespaceRead {
+                result: Ok(cached),
+                cached: true,
+            };
         }
+        NamespaceRead {
+            result: self.read_through(name, due).await,
+            cached: false,
+        }
+    }
+
+    async fn read_through(&self, name: &str, due: Instant) -> Result<Arc<Value>, String> {
         let fetched = match tokio::time::timeout_at(due.into(), self.fetch(name)).await {
             Ok(result) => result,
             Err(_) => Err("no answer within the request deadline".into()),

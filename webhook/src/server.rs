@@ -306,7 +306,7 @@ async fn decide(
     let label = review.label();
     let due = start + deadline;
     let evaluation = async {
-        let namespace = read_namespace(runtime, review, images_due(start, deadline)).await;
+        let namespace = read_namespace(state, runtime, review, images_due(start, deadline)).await;
         let (sender, receiver) = oneshot::channel();
         let (runtime, review) = (runtime.clone(), review.clone());
         let label = label.clone();
@@ -369,15 +369,29 @@ async fn decide(
 /// The request's Namespace when a namespaceSelector needs it, read (or found in the
 /// cache) by `due`, so a failure is reported with its namespace and cause in time.
 async fn read_namespace(
+    state: &AppState,
     runtime: &Runtime,
     review: &Review,
     due: Instant,
 ) -> Option<RequestNamespace> {
     let reader = runtime.namespaces.as_ref()?;
     let name = runtime.policies.namespace_to_read(&review.view())?;
+    let read = reader.read(name, due).await;
+    let result = match (&read.result, read.cached) {
+        (Err(_), _) => "error",
+        (Ok(_), true) => "hit",
+        (Ok(_), false) => "miss",
+    };
+    state
+        .metrics
+        .namespace_reads
+        .get_or_create(&CacheLabels {
+            result: result.into(),
+        })
+        .inc();
     Some(RequestNamespace {
         name: name.to_string(),
-        read: reader.read(name, due).await,
+        read: read.result,
     })
 }
 
