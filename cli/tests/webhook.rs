@@ -714,6 +714,8 @@ fn generated_manifests_pass_the_bundled_policies() {
         [
             "Namespace",
             "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
             "ConfigMap",
             "Deployment",
             "HorizontalPodAutoscaler",
@@ -721,10 +723,29 @@ fn generated_manifests_pass_the_bundled_policies() {
             "PodDisruptionBudget",
             "NetworkPolicy",
             "NetworkPolicy",
+            "NetworkPolicy",
             "ValidatingWebhookConfiguration"
         ]
     );
-    let webhook = &documents[9]["webhooks"][0];
+    // Reading Namespaces (namespaceSelector constraints): get on namespaces only, bound
+    // to the webhook's own account, whose token the pods mount.
+    assert_eq!(
+        documents[2]["rules"],
+        json!([{"apiGroups": [""], "resources": ["namespaces"], "verbs": ["get"]}])
+    );
+    assert_eq!(
+        documents[3]["subjects"],
+        json!([{"kind": "ServiceAccount", "name": "tollgate-webhook", "namespace": "admission"}])
+    );
+    assert_eq!(documents[3]["roleRef"]["name"], "tollgate-webhook");
+    let pod_spec = &documents[5]["spec"]["template"]["spec"];
+    assert_eq!(pod_spec["serviceAccountName"], "tollgate-webhook");
+    assert_eq!(pod_spec["automountServiceAccountToken"], true);
+    assert_eq!(
+        documents[11]["spec"]["egress"][0]["ports"],
+        json!([{"protocol": "TCP", "port": 443}, {"protocol": "TCP", "port": 6443}])
+    );
+    let webhook = &documents[12]["webhooks"][0];
     let bundle = base64::engine::general_purpose::STANDARD
         .decode(webhook["clientConfig"]["caBundle"].as_str().unwrap())
         .unwrap();
@@ -740,12 +761,12 @@ fn generated_manifests_pass_the_bundled_policies() {
         run.stdout
             .contains("# failurePolicy: Fail (the default) rejects")
     );
-    let deployment = &documents[3];
+    let deployment = &documents[5];
     assert_eq!(deployment["spec"]["replicas"], 2);
     // The generated configuration is one the server accepts.
     let config = deployment["metadata"]["namespace"].as_str().unwrap();
     assert_eq!(config, "admission");
-    let webhook_yaml = documents[2]["data"]["webhook.yaml"].as_str().unwrap();
+    let webhook_yaml = documents[4]["data"]["webhook.yaml"].as_str().unwrap();
     std::fs::write(dir.path().join("webhook.yaml"), webhook_yaml).unwrap();
     let loaded = tollgate_webhook::Config::load(&dir.path().join("webhook.yaml"))
         .expect("the generated configuration is valid");
@@ -781,7 +802,7 @@ fn manifests_refuse_a_file_that_is_not_a_certificate() {
     std::fs::write(dir.path().join("bundle.yaml"), &run.stdout).unwrap();
     let parsed = common::tollgate_in(dir.path(), &["parse", "bundle.yaml"], None);
     let documents: Value = serde_json::from_str(&parsed.stdout).unwrap();
-    let client_config = &documents[9]["webhooks"][0]["clientConfig"];
+    let client_config = &documents[12]["webhooks"][0]["clientConfig"];
     assert_eq!(client_config["url"], "https://127.0.0.1:8443/validate");
     assert!(client_config.get("service").is_none());
     assert!(client_config["caBundle"].is_string());

@@ -15,6 +15,7 @@ use tollgate_engine::input::{self, Format, PathSegment};
 use tollgate_engine::limits::Limits;
 
 use crate::images::ImagePolicyConfig;
+use crate::kubernetes::KubernetesConfig;
 use crate::selector;
 
 /// The largest `timeoutSeconds` the API server accepts for a webhook.
@@ -55,6 +56,10 @@ pub struct Config {
     /// Signed-image requirements (verified through [`crate::images::ImageVerifier`]).
     #[serde(default)]
     pub images: Option<ImagePolicyConfig>,
+    /// The API server the Namespaces of namespaceSelector constraints are read from
+    /// (default: the in-cluster one).
+    #[serde(default)]
+    pub kubernetes: KubernetesConfig,
     /// Threads evaluating policies (default: one per core).
     #[serde(default)]
     pub workers: Option<usize>,
@@ -440,6 +445,9 @@ impl Config {
                 .validate()
                 .map_err(|(k, m)| (format!("images.{k}"), m))?;
         }
+        self.kubernetes
+            .validate()
+            .map_err(|(k, m)| (format!("kubernetes.{k}"), m))?;
         Ok(())
     }
 
@@ -456,6 +464,7 @@ impl Config {
         if let Some(images) = &mut self.images {
             images.resolve_paths(base);
         }
+        self.kubernetes.resolve_paths(base);
     }
 }
 
@@ -614,6 +623,76 @@ mod tests {
             error
                 .to_string()
                 .contains("images.registry.timeoutMilliseconds"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn kubernetes_defaults_to_the_in_cluster_values() {
+        let config = load(TLS).unwrap();
+        let kubernetes = config.kubernetes;
+        assert_eq!(
+            kubernetes.token_file,
+            Path::new("/var/run/secrets/kubernetes.io/serviceaccount/token")
+        );
+        assert_eq!(
+            kubernetes.ca_file,
+            Path::new("/var/run/secrets/kubernetes.io/serviceaccount/ca.crt")
+        );
+        assert_eq!(kubernetes.namespace_cache_ttl_seconds, 30);
+        assert_eq!(kubernetes.namespace_cache_size, 4096);
+        let env = |name: &str| match name {
+            "KUBERNETES_SERVICE_HOST" => Some("10.96.0.1".to_string()),
+            "KUBERNETES_SERVICE_PORT" => Some("443".to_string()),
+            _ => None,
+        };
+        assert_eq!(
+            kubernetes.server_url(env).unwrap().as_str(),
+            "https://10.96.0.1/"
+        );
+        let ipv6 = |name: &str| match name {
+            "KUBERNETES_SERVICE_HOST" => Some("fd00::1".to_string()),
+            "KUBERNETES_SERVICE_PORT" => Some("6443".to_string()),
+            _ => None,
+        };
+        assert_eq!(
+            kubernetes.server_url(ipv6).unwrap().as_str(),
+            "https://[fd00::1]:6443/"
+        );
+        let outside = kubernetes.server_url(|_| None).unwrap_err();
+        assert!(outside.contains("set kubernetes.server"), "{outside}");
+    }
+
+    #[test]
+    fn kubernetes_settings_are_read_and_checked() {
+        let config = load(&format!(
+            "{TLS}kubernetes:\n  server: https://127.0.0.1:6443\n  tokenFile: sa/token\n  caFile: sa/ca.crt\n  namespaceCacheTtlSeconds: 5\n  namespaceCacheSize: 10\n"
+        ))
+        .unwrap();
+        let kubernetes = &config.kubernetes;
+        assert!(kubernetes.token_file.is_absolute() && kubernetes.token_file.ends_with("sa/token"));
+        assert!(kubernetes.ca_file.ends_with("sa/ca.crt"));
+        assert_eq!(kubernetes.namespace_cache_ttl_seconds, 5);
+        // The configured server wins over the environment.
+        let env = |_: &str| Some("10.0.0.1".to_string());
+        assert_eq!(
+            kubernetes.server_url(env).unwrap().as_str(),
+            "https://127.0.0.1:6443/"
+        );
+        let error = load(&format!("{TLS}kubernetes:\n  server: http://10.0.0.1\n")).unwrap_err();
+        assert_eq!(error.key, "kubernetes.server: ");
+        assert!(error.to_string().contains("https://"), "{error}");
+        let error = load(&format!(
+            "{TLS}kubernetes:\n  namespaceCacheTtlSeconds: 0\n"
+        ))
+        .unwrap_err();
+        assert_eq!(error.key, "kubernetes.namespaceCacheTtlSeconds: ");
+        assert_eq!(error.line, Some(5), "{error}");
+        let error = load(&format!("{TLS}kubernetes:\n  token: x\n")).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("kubernetes.token: unknown field"),
             "{error}"
         );
     }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod config;
 pub mod cosign;
 pub mod images;
+pub mod kubernetes;
 pub mod manifests;
 pub mod metrics;
 pub mod policies;

@@ -1,4 +1,5 @@
-//! `tollgate webhook manifests`: the deploy bundle, from Namespace to
+//! `tollgate webhook manifests`: the deploy bundle, from Namespace (and the RBAC that lets
+//! the webhook read Namespaces) to
 //! ValidatingWebhookConfiguration (and the MutatingWebhookConfiguration of `/mutate` when
 //! the configuration pins digests), hardened so that tollgate's own restricted policies
 //! find nothing in it. Each object is written as JSON for readability and read back
@@ -16,6 +17,7 @@ use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Service, ServiceAccount};
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding};
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 use serde::Serialize;
@@ -245,6 +247,19 @@ fn objects(options: &ManifestOptions) -> Result<Vec<Value>, String> {
             "metadata": {"name": NAME, "namespace": namespace, "labels": labels},
             "automountServiceAccountToken": false
         }))?,
+        // Gatekeeper constraints with a namespaceSelector read the request's Namespace:
+        // get on namespaces, nothing more.
+        typed::<ClusterRole>(json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+            "metadata": {"name": NAME, "labels": labels},
+            "rules": [{"apiGroups": [""], "resources": ["namespaces"], "verbs": ["get"]}]
+        }))?,
+        typed::<ClusterRoleBinding>(json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+            "metadata": {"name": NAME, "labels": labels},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": NAME},
+            "subjects": [{"kind": "ServiceAccount", "name": NAME, "namespace": namespace}]
+        }))?,
         typed::<ConfigMap>(json!({
             "apiVersion": "v1", "kind": "ConfigMap",
             "metadata": {"name": NAME, "namespace": namespace, "labels": labels},
@@ -260,7 +275,9 @@ fn objects(options: &ManifestOptions) -> Result<Vec<Value>, String> {
                     "metadata": {"labels": labels},
                     "spec": {
                         "serviceAccountName": NAME,
-                        "automountServiceAccountToken": false,
+                        // The token of the dedicated account (get on namespaces only):
+                        // namespaceSelector constraints read Namespaces with it.
+                        "automountServiceAccountToken": true,
                         "securityContext": {
                             "runAsNonRoot": true,
                             "runAsUser": USER,
@@ -351,6 +368,21 @@ fn objects(options: &ManifestOptions) -> Result<Vec<Value>, String> {
                 "policyTypes": ["Ingress"],
                 // The API server is not a pod: its address is not known here.
                 "ingress": [{"ports": [{"protocol": "TCP", "port": PORT}]}]
+            }
+        }))?,
+        typed::<NetworkPolicy>(json!({
+            "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+            "metadata": {"name": format!("{NAME}-apiserver"), "namespace": namespace, "labels": labels},
+            "spec": {
+                "podSelector": {"matchLabels": labels},
+                "policyTypes": ["Egress"],
+                // The API server (reading Namespaces): its Service port and the usual
+                // port of its endpoints, which most network plugins see after DNAT. Its
+                // address is not known here: narrow it with an ipBlock where you can.
+                "egress": [{"ports": [
+                    {"protocol": "TCP", "port": 443},
+                    {"protocol": "TCP", "port": 6443}
+                ]}]
             }
         }))?,
         typed::<ValidatingWebhookConfiguration>(json!({

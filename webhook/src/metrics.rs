@@ -1,5 +1,6 @@
 //! Prometheus metrics of `/metrics`: requests and their latency per operation and
-//! decision, policy evaluation time, verification cache hits, findings and reloads.
+//! decision, policy evaluation time, verification cache hits, findings, Namespace reads
+//! and reloads.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::encoding::text::encode;
@@ -41,6 +42,8 @@ pub struct Metrics {
     /// Time to check one request's images: `cached` when every one was in the cache.
     pub image_duration: Family<CacheLabels, Histogram>,
     pub findings: Family<FindingLabels, Counter>,
+    /// Namespace reads for namespaceSelectors: `hit` (cache), `miss` (read), `error`.
+    pub namespace_reads: Family<CacheLabels, Counter>,
     pub reloads: Family<ReloadLabels, Counter>,
 }
 
@@ -62,6 +65,7 @@ impl Default for Metrics {
             latency_histogram as fn() -> Histogram,
         );
         let findings = Family::<FindingLabels, Counter>::default();
+        let namespace_reads = Family::<CacheLabels, Counter>::default();
         let reloads = Family::<ReloadLabels, Counter>::default();
         registry.register(
             "requests",
@@ -94,6 +98,11 @@ impl Default for Metrics {
             findings.clone(),
         );
         registry.register(
+            "namespace_reads",
+            "Namespaces looked up for namespaceSelector constraints, by result (hit: cached, miss: read from the API server, error: not read)",
+            namespace_reads.clone(),
+        );
+        registry.register(
             "reloads",
             "Reloads of the configuration and the certificate, by result",
             reloads.clone(),
@@ -106,6 +115,7 @@ impl Default for Metrics {
             verification_cache,
             image_duration,
             findings,
+            namespace_reads,
             reloads,
         }
     }

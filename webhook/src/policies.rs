@@ -12,7 +12,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::Value;
 use tollgate_engine::check::{Subject, check_input};
 use tollgate_engine::gatekeeper::constraint::enforcement_point;
-use tollgate_engine::gatekeeper::inventory::Inventory;
+use tollgate_engine::gatekeeper::inventory::{Inventory, NamespaceLookup};
 use tollgate_engine::gatekeeper::{self, EnforcementAction, Library, Prepared};
 use tollgate_engine::input::{InputKind, PathSegment, Position};
 use tollgate_engine::limits::Limits;
@@ -214,19 +214,42 @@ impl AdmissionPolicies {
                 .map_or(0, |g| g.constraints().len())
     }
 
+    /// Whether a constraint has a namespaceSelector, so Namespaces must be read.
+    pub fn selects_namespaces(&self) -> bool {
+        self.gatekeeper
+            .as_ref()
+            .is_some_and(Prepared::selects_namespaces)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// Evaluates every policy that matches `request` over `input`. An evaluation error
-    /// (a policy that fails, a time limit) is an `Err`: the caller fails closed.
+    /// The namespace whose Namespace object constraints need for `request` (read from the
+    /// API server and given to [`AdmissionPolicies::evaluate`]): only when a constraint
+    /// with a namespaceSelector may judge this namespaced request (by its kind); a
+    /// Namespace request is judged by its own object.
+    pub fn namespace_to_read<'a>(&self, request: &RequestView<'a>) -> Option<&'a str> {
+        let namespace = request.namespace.filter(|n| !n.is_empty())?;
+        let selects = self
+            .gatekeeper
+            .as_ref()
+            .is_some_and(|g| g.selects_namespaces_of(request.kind));
+        (selects && constraints_review(request) && request.kind != "Namespace").then_some(namespace)
+    }
+
+    /// Evaluates every policy that matches `request` over `input`, with constraints'
+    /// namespaceSelectors judged on the Namespace `namespace` finds. An evaluation error
+    /// (a policy that fails, a time limit, a Namespace that could not be read) is an
+    /// `Err`: the caller fails closed.
     pub fn evaluate(
         &self,
         request: &RequestView,
         input: &Value,
         label: &str,
+        namespace: &dyn NamespaceLookup,
     ) -> Result<Evaluation, String> {
-        let mut evaluation = self.evaluate_constraints(request, input)?;
+        let mut evaluation = self.evaluate_constraints(request, input, namespace)?;
         // Policies that declare the object kinds they judge (`custom.kinds`) pass other
         // kinds unevaluated; the rest form the group prepared for this kind.
         let selected: Vec<usize> = (0..self.rules.len())
@@ -282,19 +305,17 @@ impl AdmissionPolicies {
         &self,
         request: &RequestView,
         input: &Value,
+        namespace: &dyn NamespaceLookup,
     ) -> Result<Evaluation, String> {
         let Some(gatekeeper) = &self.gatekeeper else {
             return Ok(Evaluation::default());
         };
-        let reviewed = matches!(request.operation, Operation::Create | Operation::Update)
-            && request.subresource.is_empty()
-            && !request.being_deleted;
-        if !reviewed {
+        if !constraints_review(request) {
             return Ok(Evaluation::default());
         }
         let request_json = input.get("review").unwrap_or(&Value::Null);
         let review = gatekeeper::input::review_of_request(request_json)?;
-        let outcomes = gatekeeper.review(&review, enforcement_point::VALIDATION)?;
+        let outcomes = gatekeeper.review_in(&review, enforcement_point::VALIDATION, namespace)?;
         let mut evaluation = Evaluation {
             findings: Vec::new(),
             policies_run: outcomes.len(),
@@ -316,6 +337,14 @@ impl AdmissionPolicies {
         }
         Ok(evaluation)
     }
+}
+
+/// Whether Gatekeeper's webhook reviews a request: creates and updates of resources,
+/// not deletions, subresources, or objects already being deleted.
+fn constraints_review(request: &RequestView) -> bool {
+    matches!(request.operation, Operation::Create | Operation::Update)
+        && request.subresource.is_empty()
+        && !request.being_deleted
 }
 
 /// A policy's name in rules, findings and metrics: its catalogue id, else its package.
@@ -352,6 +381,9 @@ mod tests {
     use crate::config::{MatchConfig, RuleConfig};
     use serde_json::json;
     use tollgate_engine::policy::{PolicyFile, PolicyOptions};
+
+    /// No Namespace known: constraints without a namespaceSelector never ask.
+    const NO_NAMESPACE: Option<&Value> = None;
 
     const POLICY: &str = r#"package main
 import rego.v1
@@ -424,6 +456,7 @@ warn contains msg if {
                 &view(Operation::Update, &[("deny", "true")]),
                 &input(true, "UPDATE"),
                 "Pod p",
+                &NO_NAMESPACE,
             )
             .unwrap();
         assert_eq!(
@@ -448,6 +481,7 @@ warn contains msg if {
                 &view(Operation::Create, &[]),
                 &input(false, "CREATE"),
                 "Pod p",
+                &NO_NAMESPACE,
             )
             .unwrap();
         assert_eq!(clean.findings, []);
@@ -499,6 +533,7 @@ deny contains "every Ingress is denied"
                 &view(Operation::Create, &[]),
                 &input(false, "CREATE"),
                 "Pod p",
+                &NO_NAMESPACE,
             )
             .unwrap();
         assert_eq!(pod.findings, []);
@@ -509,7 +544,7 @@ deny contains "every Ingress is denied"
         };
         let ingress_input = json!({"kind": "Ingress", "metadata": {"name": "i"}, "review": {"operation": "CREATE"}});
         let ingress = policies
-            .evaluate(&ingress_view, &ingress_input, "Ingress i")
+            .evaluate(&ingress_view, &ingress_input, "Ingress i", &NO_NAMESPACE)
             .unwrap();
         assert_eq!(ingress.policies_run, 2);
         assert_eq!(
@@ -579,7 +614,12 @@ deny contains "every Ingress is denied"
         assert_eq!(policies.len(), 4);
         let review = captured("create-pod");
         let evaluation = policies
-            .evaluate(&review.view(), &review.input(), &review.label())
+            .evaluate(
+                &review.view(),
+                &review.input(),
+                &review.label(),
+                &NO_NAMESPACE,
+            )
             .unwrap();
         assert_eq!(evaluation.policies_run, 4);
         assert_eq!(
@@ -615,7 +655,12 @@ deny contains "every Ingress is denied"
         // The Deployment's pod labels do not count: its own labels are reviewed.
         let review = captured("create-deployment");
         let evaluation = policies
-            .evaluate(&review.view(), &review.input(), &review.label())
+            .evaluate(
+                &review.view(),
+                &review.input(),
+                &review.label(),
+                &NO_NAMESPACE,
+            )
             .unwrap();
         assert_eq!(evaluation.policies_run, 3);
         let messages: Vec<(&str, &str)> = evaluation
@@ -643,9 +688,132 @@ deny contains "every Ingress is denied"
         // Deletions are not reviewed, as in Gatekeeper's default webhook.
         let review = captured("delete-pod");
         let evaluation = policies
-            .evaluate(&review.view(), &review.input(), &review.label())
+            .evaluate(
+                &review.view(),
+                &review.input(),
+                &review.label(),
+                &NO_NAMESPACE,
+            )
             .unwrap();
         assert_eq!(evaluation, Evaluation::default());
+    }
+
+    /// The namespaceselector template with a constraint over Pods in env=prod namespaces.
+    fn namespace_selector_policies() -> AdmissionPolicies {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/gatekeeper");
+        let limits = Limits::default();
+        let mut library = Library::default();
+        let template = root.join("namespaceselector/template.yaml");
+        assert!(library.add_file(&template, &limits).unwrap());
+        let constraint = json!({
+            "apiVersion": "constraints.gatekeeper.sh/v1beta1",
+            "kind": "TgRequiredAnnotations",
+            "metadata": {"name": "prod-pods"},
+            "spec": {"match": {"kinds": [{"apiGroups": [""], "kinds": ["Pod"]}],
+                               "namespaceSelector": {"matchLabels": {"env": "prod"}}},
+                     "parameters": {"annotations": ["example.com/contact"]}}
+        });
+        library
+            .add_document(
+                &constraint,
+                gatekeeper::DocumentRole::Constraint,
+                "inline.yaml",
+                &limits,
+            )
+            .unwrap();
+        library.check().unwrap();
+        let set = PolicySet::from_sources(Vec::new(), &PolicyOptions::default()).unwrap();
+        AdmissionPolicies::new(
+            LoadedPolicies {
+                policies: set,
+                namespaces: Vec::new(),
+                gatekeeper: library,
+            },
+            &config(vec![]),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_namespace_is_read_only_when_a_namespace_selector_may_judge_the_request() {
+        let policies = namespace_selector_policies();
+        assert!(policies.selects_namespaces());
+        let pod = view(Operation::Create, &[]);
+        assert_eq!(policies.namespace_to_read(&pod), Some("team-a"));
+        for (what, request) in [
+            (
+                "another kind",
+                RequestView {
+                    kind: "ConfigMap",
+                    ..pod.clone()
+                },
+            ),
+            (
+                "a Namespace",
+                RequestView {
+                    kind: "Namespace",
+                    namespace: None,
+                    ..pod.clone()
+                },
+            ),
+            ("a deletion", view(Operation::Delete, &[])),
+            (
+                "a subresource",
+                RequestView {
+                    subresource: "status",
+                    ..pod.clone()
+                },
+            ),
+            (
+                "cluster-scoped",
+                RequestView {
+                    namespace: None,
+                    ..pod.clone()
+                },
+            ),
+        ] {
+            assert_eq!(policies.namespace_to_read(&request), None, "{what}");
+        }
+        assert!(!self::policies(vec![]).selects_namespaces());
+
+        let input = json!({"kind": "Pod", "metadata": {"name": "p", "namespace": "team-a"},
+            "review": {"operation": "CREATE", "namespace": "team-a", "name": "p",
+                       "kind": {"group": "", "version": "v1", "kind": "Pod"},
+                       "object": {"apiVersion": "v1", "kind": "Pod",
+                                  "metadata": {"name": "p", "namespace": "team-a"}}}});
+        let read = |labels: Value| crate::kubernetes::RequestNamespace {
+            name: "team-a".into(),
+            read: Ok(Arc::new(json!({"apiVersion": "v1", "kind": "Namespace",
+                "metadata": {"name": "team-a", "labels": labels}}))),
+        };
+        let prod = policies
+            .evaluate(&pod, &input, "Pod team-a/p", &read(json!({"env": "prod"})))
+            .unwrap();
+        assert_eq!(
+            prod.findings
+                .iter()
+                .map(|f| (f.id.as_str(), f.message.as_str()))
+                .collect::<Vec<_>>(),
+            [(
+                "TgRequiredAnnotations/prod-pods",
+                "Pod p needs the annotation example.com/contact"
+            )]
+        );
+        let dev = policies
+            .evaluate(&pod, &input, "Pod team-a/p", &read(json!({"env": "dev"})))
+            .unwrap();
+        assert_eq!(dev.findings, []);
+        let failed = crate::kubernetes::RequestNamespace {
+            name: "team-a".into(),
+            read: Err("cannot read Namespace \"team-a\": refused".into()),
+        };
+        let error = policies
+            .evaluate(&pod, &input, "Pod team-a/p", &failed)
+            .unwrap_err();
+        assert_eq!(
+            error,
+            "Constraint TgRequiredAnnotations/prod-pods: cannot read Namespace \"team-a\": refused"
+        );
     }
 
     #[test]
@@ -663,7 +831,7 @@ deny contains "every Ingress is denied"
         }]);
         let run = |view: &RequestView| {
             policies
-                .evaluate(view, &input(true, "CREATE"), "Pod p")
+                .evaluate(view, &input(true, "CREATE"), "Pod p", &NO_NAMESPACE)
                 .unwrap()
         };
         let matching = view(Operation::Create, &[("team", "a")]);

@@ -21,6 +21,7 @@ use axum_server::tls_rustls::RustlsConfig;
 use globset::GlobSet;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use tokio::sync::oneshot;
+use tollgate_engine::gatekeeper::inventory::NamespaceLookup;
 use tollgate_engine::limits::Limits;
 
 use crate::audit;
@@ -28,6 +29,7 @@ use crate::config::Enforcement;
 use crate::config::{Config, globs};
 use crate::cosign::CosignVerifier;
 use crate::images::{CacheLookup, ImageGate, ImageResult, ImageVerdict, VerificationCache};
+use crate::kubernetes::{NamespaceReader, RequestNamespace};
 use crate::metrics::{CacheLabels, FindingLabels, Metrics, RequestLabels};
 use crate::policies::{AdmissionPolicies, Evaluation, PolicyFinding, PolicyLoader};
 use crate::review::{self, Decision, Review};
@@ -50,6 +52,9 @@ struct Runtime {
     policies: AdmissionPolicies,
     excluded_namespaces: GlobSet,
     images: Option<Images>,
+    /// Reads request Namespaces from the API server: only when a constraint has a
+    /// namespaceSelector. Its cache goes with the configuration.
+    namespaces: Option<NamespaceReader>,
 }
 
 /// Image verification as one configuration sets it up; its cache goes with it, so a
@@ -300,8 +305,9 @@ async fn decide(
     }
     let label = review.label();
     let due = start + deadline;
-    let (sender, receiver) = oneshot::channel();
-    {
+    let evaluation = async {
+        let namespace = read_namespace(state, runtime, review, images_due(start, deadline)).await;
+        let (sender, receiver) = oneshot::channel();
         let (runtime, review) = (runtime.clone(), review.clone());
         let label = label.clone();
         state.pool.spawn(move || {
@@ -310,15 +316,21 @@ async fn decide(
                 return;
             }
             let started = Instant::now();
+            let none: Option<&serde_json::Value> = None;
+            let lookup: &dyn NamespaceLookup = match &namespace {
+                Some(namespace) => namespace,
+                None => &none,
+            };
             let result = runtime
                 .policies
-                .evaluate(&review.view(), &review.input(), &label);
+                .evaluate(&review.view(), &review.input(), &label, lookup);
             let _ = sender.send((result, started.elapsed()));
         });
-    }
+        receiver.await
+    };
     let images = check_images(state, runtime, review, images_due(start, deadline));
     let joined =
-        tokio::time::timeout_at(due.into(), async { tokio::join!(receiver, images) }).await;
+        tokio::time::timeout_at(due.into(), async { tokio::join!(evaluation, images) }).await;
     let past_deadline = || {
         Decision::failed(format!(
             "tollgate could not decide on {label} within its deadline of {} ms (deadlineMilliseconds, below the webhook's timeoutSeconds of {} s): the request is denied (fail closed)",
@@ -352,6 +364,35 @@ async fn decide(
     let mut findings = evaluation.findings;
     findings.extend(image_findings);
     Decision::from_findings(&label, findings)
+}
+
+/// The request's Namespace when a namespaceSelector needs it, read (or found in the
+/// cache) by `due`, so a failure is reported with its namespace and cause in time.
+async fn read_namespace(
+    state: &AppState,
+    runtime: &Runtime,
+    review: &Review,
+    due: Instant,
+) -> Option<RequestNamespace> {
+    let reader = runtime.namespaces.as_ref()?;
+    let name = runtime.policies.namespace_to_read(&review.view())?;
+    let read = reader.read(name, due).await;
+    let result = match (&read.result, read.cached) {
+        (Err(_), _) => "error",
+        (Ok(_), true) => "hit",
+        (Ok(_), false) => "miss",
+    };
+    state
+        .metrics
+        .namespace_reads
+        .get_or_create(&CacheLabels {
+            result: result.into(),
+        })
+        .inc();
+    Some(RequestNamespace {
+        name: name.to_string(),
+        read: read.result,
+    })
 }
 
 /// When image verification must be over: a little before the request's deadline, so an
@@ -587,6 +628,16 @@ async fn compile(config: Config, options: &ServeOptions) -> Result<Runtime, Stri
         let loaded = loader(&config.policies, limits)?;
         let policies = AdmissionPolicies::new(loaded, &config)?;
         let excluded_namespaces = globs(&config.excluded_namespaces)?;
+        let namespaces = if policies.selects_namespaces() {
+            Some(
+                NamespaceReader::new(&config.kubernetes, |name| std::env::var(name).ok())
+                    .map_err(|e| {
+                        format!("a Gatekeeper constraint has a namespaceSelector, so the webhook reads Namespaces from the Kubernetes API server: {e}")
+                    })?,
+            )
+        } else {
+            None
+        };
         let images = match &config.images {
             Some(images) => Some(Images {
                 verifier: CosignVerifier::new(images)?,
@@ -600,6 +651,7 @@ async fn compile(config: Config, options: &ServeOptions) -> Result<Runtime, Stri
             policies,
             excluded_namespaces,
             images,
+            namespaces,
         })
     })
     .await
@@ -635,6 +687,8 @@ async fn fingerprint_config(path: &std::path::Path, config: &Config) -> u64 {
     roots.extend(config.policies.data.iter().cloned());
     let mut files = vec![path.to_path_buf()];
     files.extend(config.images.iter().flat_map(|images| images.files()));
+    // A rotated cluster CA is a new client; the token is re-read at every call instead.
+    files.push(config.kubernetes.ca_file.clone());
     tokio::task::spawn_blocking(move || {
         for root in &roots {
             let _ = tollgate_engine::policy::collect(root, &mut |_| true, &mut files);

@@ -15,6 +15,27 @@ pub struct Inventory {
     namespace: BTreeMap<String, ByGroupVersion>,
 }
 
+/// Where constraint matching finds the Namespace a request is in, for
+/// `match.namespaceSelector`: the run's inventory in the CLI, the API server at admission.
+pub trait NamespaceLookup {
+    /// The Namespace called `name`: `Ok(None)` when it is not known here, an error (saying
+    /// why) when it could not be read, which fails the match closed.
+    fn find_namespace(&self, name: &str) -> Result<Option<&Value>, String>;
+}
+
+impl NamespaceLookup for Inventory {
+    fn find_namespace(&self, name: &str) -> Result<Option<&Value>, String> {
+        Ok(self.namespace(name))
+    }
+}
+
+/// The one Namespace a caller already holds (or none), whatever the name asked.
+impl NamespaceLookup for Option<&Value> {
+    fn find_namespace(&self, _name: &str) -> Result<Option<&Value>, String> {
+        Ok(*self)
+    }
+}
+
 /// Objects by group/version, kind and name.
 type ByGroupVersion = BTreeMap<String, BTreeMap<String, BTreeMap<String, Value>>>;
 
@@ -81,6 +102,8 @@ mod tests {
         );
         assert_eq!(inventory.namespace("shop"), Some(&namespace));
         assert_eq!(inventory.namespace("lab"), None);
+        assert_eq!(inventory.find_namespace("shop"), Ok(Some(&namespace)));
+        assert_eq!(inventory.find_namespace("lab"), Ok(None));
         assert!(inventory.add(&json!({"kind": "Pod"})).is_err());
     }
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::input::{matched_objects, review_namespace};
-use super::inventory::Inventory;
+use super::inventory::{Inventory, NamespaceLookup};
 use super::template::RawViolation;
 use super::{
     Constraint, DocumentRole, EnforcementAction, GatekeeperError, Template, role_of, to_rego,
@@ -222,8 +222,40 @@ impl Prepared {
     /// Evaluates every constraint enforced at `point` that matches `review` (an
     /// `input.review`); in the library's order of constraints.
     pub fn review(&self, review: &Value, point: &str) -> Result<Vec<Outcome<'_>>, String> {
+        self.review_in(review, point, &self.inventory)
+    }
+
+    /// Whether some constraint has a namespaceSelector, so that reviews of namespaced
+    /// objects may need their Namespace.
+    pub fn selects_namespaces(&self) -> bool {
+        self.library
+            .constraints
+            .iter()
+            .any(|c| c.matcher.namespace_selector.is_some())
+    }
+
+    /// Whether a constraint with a namespaceSelector may match objects of `kind` (in any
+    /// group), so that a review of one needs its Namespace.
+    pub fn selects_namespaces_of(&self, kind: &str) -> bool {
+        self.library.constraints.iter().any(|c| {
+            let matcher = &c.matcher;
+            matcher.namespace_selector.is_some()
+                && (matcher.kinds.is_empty()
+                    || matcher.kinds.iter().any(|s| {
+                        s.kinds.is_empty() || s.kinds.iter().any(|k| k == "*" || k == kind)
+                    }))
+        })
+    }
+
+    /// [`Prepared::review`] with namespaceSelectors judged on the Namespace `lookup` finds
+    /// (the admission webhook's, read from the API server) instead of the inventory's.
+    pub fn review_in(
+        &self,
+        review: &Value,
+        point: &str,
+        lookup: &dyn NamespaceLookup,
+    ) -> Result<Vec<Outcome<'_>>, String> {
         let namespace = review_namespace(review);
-        let namespace_object = namespace.and_then(|n| self.inventory.namespace(n));
         let objects = matched_objects(review);
         if objects.is_empty() {
             return Err("the review has neither object nor oldObject".into());
@@ -237,7 +269,7 @@ impl Prepared {
             for object in &objects {
                 if constraint
                     .matcher
-                    .matches(object, namespace, namespace_object)
+                    .matches_in(object, namespace, lookup)
                     .map_err(|e| format!("Constraint {}: {e}", constraint.label()))?
                 {
                     matched = true;

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::inventory::NamespaceLookup;
 use super::metadata_str;
 
 /// `match.kinds[]`: groups and kinds, `*` for any; an empty list matches any.
@@ -138,6 +139,17 @@ impl Match {
         namespace: Option<&str>,
         namespace_object: Option<&Value>,
     ) -> Result<bool, String> {
+        self.matches_in(object, namespace, &namespace_object)
+    }
+
+    /// [`Match::matches`] with the request's Namespace found through `lookup`, asked only
+    /// when a namespaceSelector has to judge a namespaced object; its error is the match's.
+    pub fn matches_in(
+        &self,
+        object: &Value,
+        namespace: Option<&str>,
+        lookup: &dyn NamespaceLookup,
+    ) -> Result<bool, String> {
         let (group, kind) = group_kind(object);
         let name = metadata_str(object, "name").unwrap_or("");
         let is_namespace = kind == "Namespace" && group.is_empty();
@@ -184,16 +196,18 @@ impl Match {
             return Ok(false);
         }
         if let Some(selector) = &self.namespace_selector {
-            let namespace_labels = match (is_namespace, namespace, namespace_object) {
-                (true, _, _) => Some(labels(object)),
-                (false, _, Some(ns)) => Some(labels(ns)),
+            let namespace_labels = match (is_namespace, namespace) {
+                (true, _) => Some(labels(object)),
                 // Cluster-scoped objects other than Namespaces are not filtered by it.
-                (false, None, None) => None,
-                (false, Some(ns), None) => {
-                    return Err(format!(
-                        "namespaceSelector needs the Namespace {ns:?} of {kind} {name:?}, which is not among the objects given"
-                    ));
-                }
+                (false, None) => None,
+                (false, Some(ns)) => match lookup.find_namespace(ns)? {
+                    Some(found) => Some(labels(found)),
+                    None => {
+                        return Err(format!(
+                            "namespaceSelector needs the Namespace {ns:?} of {kind} {name:?}, which is not among the objects given"
+                        ));
+                    }
+                },
             };
             if namespace_labels.is_some_and(|l| !selector.matches(&l)) {
                 return Ok(false);
@@ -464,6 +478,39 @@ mod tests {
             missing.contains("needs the Namespace \"shop\""),
             "{missing}"
         );
+    }
+
+    /// A lookup that counts its calls and fails, as an unreachable API server would.
+    struct Unreachable(std::cell::Cell<usize>);
+
+    impl NamespaceLookup for Unreachable {
+        fn find_namespace(&self, name: &str) -> Result<Option<&Value>, String> {
+            self.0.set(self.0.get() + 1);
+            Err(format!(
+                "cannot read Namespace {name:?}: connection refused"
+            ))
+        }
+    }
+
+    #[test]
+    fn a_failed_namespace_lookup_fails_the_match_and_is_asked_only_when_needed() {
+        let m = matcher(
+            json!({"kinds": [{"apiGroups": [""], "kinds": ["Pod", "Namespace"]}],
+                               "namespaceSelector": {"matchLabels": {"env": "prod"}}}),
+        );
+        let lookup = Unreachable(std::cell::Cell::new(0));
+        let error = m
+            .matches_in(&pod("shop", json!({})), None, &lookup)
+            .unwrap_err();
+        assert_eq!(error, "cannot read Namespace \"shop\": connection refused");
+        assert_eq!(lookup.0.get(), 1);
+        // A Namespace is judged by its own labels; other kinds never reach the selector.
+        let prod = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop", "labels": {"env": "prod"}}});
+        assert!(m.matches_in(&prod, None, &lookup).unwrap());
+        let deployment = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                                "metadata": {"name": "d", "namespace": "shop"}});
+        assert!(!m.matches_in(&deployment, None, &lookup).unwrap());
+        assert_eq!(lookup.0.get(), 1);
     }
 
     #[test]
