@@ -216,15 +216,37 @@ pub fn check_input(
     subject: &dyn Subject,
     label: &str,
 ) -> Result<Vec<CheckResult>, FileError> {
-    let mut engine = policies.engine.clone();
-    engine.set_input(to_rego(input));
-    let mut results = empty_results(namespaces, label);
     let all: Vec<usize> = (0..namespaces.len()).collect();
+    check_selected(
+        policies,
+        namespaces,
+        &all,
+        &RegoInput::from_json(input),
+        subject,
+        label,
+    )
+}
+
+/// Checks one input, already converted, against the `selected` namespaces (indexes into
+/// `namespaces`, in their order, each once); one result per selected namespace. A caller
+/// that picks a subset per input (the webhook, by rule and object kind) so runs the group
+/// rule prepared for that subset without copying namespaces.
+pub fn check_selected(
+    policies: &PolicySet,
+    namespaces: &[Namespace],
+    selected: &[usize],
+    input: &RegoInput,
+    subject: &dyn Subject,
+    label: &str,
+) -> Result<Vec<CheckResult>, FileError> {
+    let mut engine = policies.engine.clone();
+    engine.set_input(input.0.clone());
+    let mut results = empty_results(namespaces, label);
     evaluate(
         &mut engine,
         policies,
         namespaces,
-        &all,
+        selected,
         subject,
         &mut results,
     )
@@ -233,7 +255,40 @@ pub fn check_input(
         position: None,
         message,
     })?;
-    Ok(results)
+    Ok(selected
+        .iter()
+        .map(|&i| std::mem::take(&mut results[i]))
+        .collect())
+}
+
+/// A policy input in the engine's own value form. Converting JSON costs about as much as
+/// copying it; an input assembled from parts (the webhook's object plus the whole
+/// AdmissionRequest that contains it) converts each part once and shares the rest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegoInput(RegoValue);
+
+impl RegoInput {
+    pub fn from_json(value: &Value) -> Self {
+        Self(to_rego(value))
+    }
+
+    /// The field `key` of this input (undefined when it has none), sharing its data.
+    pub fn field(&self, key: &str) -> Self {
+        Self(self.0[key].clone())
+    }
+
+    /// This input with `key` set to `value`; an input that is not an object becomes an
+    /// empty object first.
+    pub fn with_field(self, key: &str, value: RegoInput) -> Self {
+        let mut object = match self.0 {
+            RegoValue::Object(_) => self.0,
+            _ => RegoValue::new_object(),
+        };
+        if let Ok(map) = object.as_object_mut() {
+            map.insert(RegoValue::from(key), value.0);
+        }
+        Self(object)
+    }
 }
 
 fn empty_results(namespaces: &[Namespace], file: &str) -> Vec<CheckResult> {

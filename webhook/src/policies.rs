@@ -1,6 +1,6 @@
 //! The policies a webhook runs on one admission request: the Rego namespaces that apply to
 //! a single Kubernetes object, each with its enforcement and match from the `rules` of the
-//! configuration, evaluated through the engine's [`check_input`]; and Gatekeeper
+//! configuration, evaluated through the engine's [`check_selected`]; and Gatekeeper
 //! constraints, with their own match and enforcementAction, over the real AdmissionRequest
 //! as `input.review`.
 
@@ -10,7 +10,7 @@ use std::sync::Arc;
 use globset::GlobSet;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::Value;
-use tollgate_engine::check::{Subject, check_input};
+use tollgate_engine::check::{RegoInput, Subject, check_selected};
 use tollgate_engine::gatekeeper::constraint::enforcement_point;
 use tollgate_engine::gatekeeper::inventory::{Inventory, NamespaceLookup};
 use tollgate_engine::gatekeeper::{self, EnforcementAction, Library, Prepared};
@@ -20,6 +20,7 @@ use tollgate_engine::policy::{Namespace, PolicySet};
 use tollgate_engine::report::Location;
 
 use crate::config::{Config, Enforcement, MatchConfig, Operation, PoliciesConfig, globs};
+use crate::review::Review;
 use crate::selector;
 
 /// Policies loaded and selected for a configuration, before admission-specific filtering.
@@ -249,7 +250,43 @@ impl AdmissionPolicies {
         label: &str,
         namespace: &dyn NamespaceLookup,
     ) -> Result<Evaluation, String> {
-        let mut evaluation = self.evaluate_constraints(request, input, namespace)?;
+        let request_json = input.get("review").unwrap_or(&Value::Null);
+        self.evaluate_input(
+            request,
+            || RegoInput::from_json(input),
+            request_json,
+            label,
+            namespace,
+        )
+    }
+
+    /// [`AdmissionPolicies::evaluate`] over a request as read: its input
+    /// ([`Review::policy_input`]) is converted only when a policy runs, the AdmissionRequest
+    /// once for both the object and `input.review`.
+    pub fn evaluate_review(
+        &self,
+        review: &Review,
+        label: &str,
+        namespace: &dyn NamespaceLookup,
+    ) -> Result<Evaluation, String> {
+        self.evaluate_input(
+            &review.view(),
+            || review.policy_input(),
+            &review.request_json,
+            label,
+            namespace,
+        )
+    }
+
+    fn evaluate_input(
+        &self,
+        request: &RequestView,
+        input: impl FnOnce() -> RegoInput,
+        request_json: &Value,
+        label: &str,
+        namespace: &dyn NamespaceLookup,
+    ) -> Result<Evaluation, String> {
+        let mut evaluation = self.evaluate_constraints(request, request_json, namespace)?;
         // Policies that declare the object kinds they judge (`custom.kinds`) pass other
         // kinds unevaluated; the rest form the group prepared for this kind.
         let selected: Vec<usize> = (0..self.rules.len())
@@ -262,15 +299,14 @@ impl AdmissionPolicies {
             return Ok(evaluation);
         }
         let subject = AdmissionSubject { label };
-        let results = if selected.len() == self.namespaces.len() {
-            check_input(&self.set, &self.namespaces, input, &subject, label)
-        } else {
-            let subset: Vec<Namespace> = selected
-                .iter()
-                .map(|&i| self.namespaces[i].clone())
-                .collect();
-            check_input(&self.set, &subset, input, &subject, label)
-        }
+        let results = check_selected(
+            &self.set,
+            &self.namespaces,
+            &selected,
+            &input(),
+            &subject,
+            label,
+        )
         .map_err(|e| e.message)?;
         evaluation.policies_run += selected.len();
         for (result, &index) in results.iter().zip(&selected) {
@@ -298,13 +334,13 @@ impl AdmissionPolicies {
 }
 
 impl AdmissionPolicies {
-    /// Gatekeeper constraints over the request (`input.review`), as Gatekeeper's webhook
-    /// reviews it: creates and updates of resources, not deletions, subresources, or
-    /// objects already being deleted.
+    /// Gatekeeper constraints over the AdmissionRequest (`input.review`), as Gatekeeper's
+    /// webhook reviews it: creates and updates of resources, not deletions, subresources,
+    /// or objects already being deleted.
     fn evaluate_constraints(
         &self,
         request: &RequestView,
-        input: &Value,
+        request_json: &Value,
         namespace: &dyn NamespaceLookup,
     ) -> Result<Evaluation, String> {
         let Some(gatekeeper) = &self.gatekeeper else {
@@ -313,7 +349,6 @@ impl AdmissionPolicies {
         if !constraints_review(request) {
             return Ok(Evaluation::default());
         }
-        let request_json = input.get("review").unwrap_or(&Value::Null);
         let review = gatekeeper::input::review_of_request(request_json)?;
         let outcomes = gatekeeper.review_in(&review, enforcement_point::VALIDATION, namespace)?;
         let mut evaluation = Evaluation {

@@ -8,6 +8,7 @@ use kube_core::DynamicObject;
 use kube_core::admission::{AdmissionRequest, AdmissionResponse, AdmissionReview, Operation};
 use kube_core::response::StatusSummary;
 use serde_json::Value;
+use tollgate_engine::check::RegoInput;
 
 use crate::config::{self, Enforcement};
 use crate::policies::{PolicyFinding, RequestView};
@@ -70,6 +71,7 @@ impl Review {
     }
 
     /// The policy input: the object (conftest style) plus `review`, the whole request.
+    /// Its JSON form, as policies see it; the server evaluates [`Review::policy_input`].
     pub fn input(&self) -> Value {
         let key = match self.request.operation {
             Operation::Delete => "oldObject",
@@ -83,6 +85,18 @@ impl Review {
             map.insert("review".into(), self.request_json.clone());
         }
         input
+    }
+
+    /// [`Review::input`] in the engine's value form, for evaluation: the AdmissionRequest
+    /// is converted once, and the object is shared between the input's root and
+    /// `input.review` rather than converted twice.
+    pub fn policy_input(&self) -> RegoInput {
+        let key = match self.request.operation {
+            Operation::Delete => "oldObject",
+            _ => "object",
+        };
+        let request = RegoInput::from_json(&self.request_json);
+        request.field(key).with_field("review", request)
     }
 
     /// What rule matching needs to know about the request.
@@ -347,5 +361,31 @@ mod tests {
             error(r#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}"#),
             "invalid AdmissionReview: it has no request"
         );
+    }
+
+    /// The input the server evaluates, built from parts, is the documented input: for a
+    /// create (object), an update (object and oldObject) and a delete (oldObject only).
+    #[test]
+    fn policy_input_is_the_object_plus_the_whole_request() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../testdata/admission/real-apiserver");
+        for name in ["create-pod", "update-pod", "delete-pod", "create-namespace"] {
+            let body = std::fs::read(dir.join(format!("{name}.json"))).unwrap();
+            let review = parse(&body).unwrap();
+            let input = review.input();
+            assert_eq!(input["review"], review.request_json, "{name}");
+            assert!(input["metadata"]["name"].is_string(), "{name}");
+            assert_eq!(
+                review.policy_input(),
+                RegoInput::from_json(&input),
+                "{name}"
+            );
+        }
+        // A DELETE of an object the API server did not send is judged as an empty object.
+        let mut review = parse(&std::fs::read(dir.join("delete-pod.json")).unwrap()).unwrap();
+        review.request_json["oldObject"] = Value::Null;
+        let input = review.input();
+        assert_eq!(input.as_object().unwrap().len(), 1);
+        assert_eq!(review.policy_input(), RegoInput::from_json(&input));
     }
 }

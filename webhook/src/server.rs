@@ -321,9 +321,7 @@ async fn decide(
                 Some(namespace) => namespace,
                 None => &none,
             };
-            let result = runtime
-                .policies
-                .evaluate(&review.view(), &review.input(), &label, lookup);
+            let result = runtime.policies.evaluate_review(&review, &label, lookup);
             let _ = sender.send((result, started.elapsed()));
         });
         receiver.await
