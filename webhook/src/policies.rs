@@ -118,7 +118,8 @@ impl Matcher {
 struct Rule {
     id: String,
     enforcement: Enforcement,
-    matcher: Matcher,
+    /// Index of its match in [`AdmissionPolicies::matchers`].
+    matcher: usize,
 }
 
 /// The compiled policies of one configuration, shared by every request until a reload.
@@ -126,6 +127,9 @@ pub struct AdmissionPolicies {
     set: PolicySet,
     namespaces: Vec<Namespace>,
     rules: Vec<Rule>,
+    /// Each distinct match of the rules once (usually only the default one), so a
+    /// request is matched once per distinct match rather than once per policy.
+    matchers: Vec<(MatchConfig, Matcher)>,
     /// Ids of selected Kubernetes policies that need a whole set of objects, so cannot
     /// run on one admission request.
     pub not_at_admission: Vec<String>,
@@ -157,6 +161,7 @@ impl AdmissionPolicies {
         };
         let mut namespaces = Vec::new();
         let mut rules = Vec::new();
+        let mut matchers: Vec<(MatchConfig, Matcher)> = Vec::new();
         let mut not_at_admission = Vec::new();
         for namespace in loaded.namespaces {
             let id = policy_id(&namespace);
@@ -181,10 +186,16 @@ impl AdmissionPolicies {
                 .and_then(|r| r.enforcement)
                 .unwrap_or(config.default_enforcement);
             let default_match = MatchConfig::default();
-            let matcher = Matcher::new(
-                rule.and_then(|r| r.matches.as_ref())
-                    .unwrap_or(&default_match),
-            )?;
+            let matches = rule
+                .and_then(|r| r.matches.as_ref())
+                .unwrap_or(&default_match);
+            let matcher = match matchers.iter().position(|(config, _)| config == matches) {
+                Some(index) => index,
+                None => {
+                    matchers.push((matches.clone(), Matcher::new(matches)?));
+                    matchers.len() - 1
+                }
+            };
             rules.push(Rule {
                 id,
                 enforcement,
@@ -201,6 +212,7 @@ impl AdmissionPolicies {
             set,
             namespaces,
             rules,
+            matchers,
             not_at_admission,
             gatekeeper,
         })
@@ -289,10 +301,14 @@ impl AdmissionPolicies {
         let mut evaluation = self.evaluate_constraints(request, request_json, namespace)?;
         // Policies that declare the object kinds they judge (`custom.kinds`) pass other
         // kinds unevaluated; the rest form the group prepared for this kind.
+        let matched: Vec<bool> = self
+            .matchers
+            .iter()
+            .map(|(_, matcher)| matcher.matches(request))
+            .collect();
         let selected: Vec<usize> = (0..self.rules.len())
             .filter(|&i| {
-                self.rules[i].matcher.matches(request)
-                    && self.namespaces[i].judges(Some(request.kind))
+                matched[self.rules[i].matcher] && self.namespaces[i].judges(Some(request.kind))
             })
             .collect();
         if selected.is_empty() {
