@@ -3,7 +3,7 @@
 //! adds on top: annotated policies run only on their kind of input, findings carry their
 //! policy's metadata, and ignores turn findings into exceptions.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use regorus::Value as RegoValue;
@@ -248,7 +248,7 @@ pub fn check_input_each(
     subject: &(dyn Subject + Sync),
     label: &str,
 ) -> Result<Vec<CheckResult>, FileError> {
-    let input = to_rego(input);
+    let input = to_rego_split(input);
     namespaces
         .par_iter()
         .map(|namespace| {
@@ -298,6 +298,34 @@ pub fn check_combined(
 
 fn to_rego(value: &Value) -> RegoValue {
     serde::Deserialize::deserialize(value).unwrap_or(RegoValue::Undefined)
+}
+
+/// Arrays at least this long convert on every core, an element per task.
+const PARALLEL_ELEMENTS: usize = 1_024;
+
+/// [`to_rego`], with the long arrays of a top-level object (an SBOM's packages and
+/// relationships) converted on every core.
+fn to_rego_split(value: &Value) -> RegoValue {
+    let Value::Object(fields) = value else {
+        return to_rego(value);
+    };
+    let converted: BTreeMap<RegoValue, RegoValue> = fields
+        .iter()
+        .map(|(key, field)| {
+            let field = match field {
+                Value::Array(items) if items.len() >= PARALLEL_ELEMENTS => RegoValue::from(
+                    items
+                        .par_iter()
+                        .with_min_len(PARALLEL_ELEMENTS / 4)
+                        .map(to_rego)
+                        .collect::<Vec<_>>(),
+                ),
+                other => to_rego(other),
+            };
+            (RegoValue::from(key.as_str()), field)
+        })
+        .collect();
+    RegoValue::from(converted)
 }
 
 fn set_conftest_file(engine: &mut regorus::Engine, path: &str) {

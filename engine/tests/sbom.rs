@@ -845,6 +845,9 @@ fn a_large_sbom_checked_in_parallel_gives_the_sequential_results() {
         "denied_packages": [{"purl": "pkg:npm/lib-*", "versions": ">=1.0.0, <2.5"}],
     }}}));
     let sbom = read(&varied_cyclonedx(1_500));
+    // Components normalised in parallel keep their diagnostics in document order.
+    let lines: Vec<u32> = codes(&sbom).iter().map(|(_, line)| *line).collect();
+    assert!(lines.len() > 100 && lines.is_sorted(), "{lines:?}");
     let parallel = sbom::check::check_sbom(&policies, &namespaces, &sbom, &Default::default())
         .expect("evaluates");
     let subject = sbom::check::SbomSubject { sbom: &sbom };

@@ -136,6 +136,10 @@ struct Origins {
     describes: Vec<Vec<PathSegment>>,
 }
 
+/// Packages per task when a large SBOM is normalised on several cores: enough that a
+/// task's cost is noise, few enough that a 10,000-package SBOM splits evenly.
+const PARALLEL_CHUNK: usize = 512;
+
 /// A document in the normalised shape, with its validation findings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Normalized {
