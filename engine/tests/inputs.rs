@@ -894,6 +894,21 @@ fn hcl_errors_have_positions() {
     );
     // The end of input: hcl-rs says column 16 of a 14-character line; the end of the line.
     assert_eq!(error.position, Some(at(2, 15)));
+    // hcl-rs stops after `1` of `1e400`; the error names the number and where it starts.
+    let error = fail(Format::Hcl2, b"a = 1\nsize = 1e400\n");
+    assert_eq!(
+        error.message,
+        "invalid HCL: the number 1e400 is out of range (not a finite 64-bit float)"
+    );
+    assert_eq!(error.position, Some(at(2, 8)));
+    let error = fail(Format::Hcl2, "x = [\"é\", 2.5E+999]\n".as_bytes());
+    assert!(
+        error
+            .message
+            .contains("the number 2.5E+999 is out of range"),
+        "{error:?}"
+    );
+    assert_eq!(error.position, Some(at(1, 11)));
     let error = fail(Format::Hcl2, b"a = 1\na {\n}\n");
     assert_eq!(error.position, Some(at(2, 1)));
     assert_eq!(

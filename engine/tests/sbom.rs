@@ -835,3 +835,36 @@ fn invalid_utf8_is_located_in_characters() {
     assert_eq!(error.error.message, "invalid UTF-8: the file is not text");
     assert_eq!(error.error.position, Some(Position::new(2, 19)));
 }
+
+/// A large SBOM runs its policies side by side, one task each, over one shared input:
+/// the same results, successes and lines as one evaluation of them all together.
+#[test]
+fn a_large_sbom_checked_in_parallel_gives_the_sequential_results() {
+    let (policies, namespaces) = bundled_sbom_policies(json!({"tollgate": {"sbom": {
+        "denied_licenses": ["AGPL-3.0-only", "GPL-3.0-or-later"],
+        "denied_packages": [{"purl": "pkg:npm/lib-*", "versions": ">=1.0.0, <2.5"}],
+    }}}));
+    let sbom = read(&varied_cyclonedx(1_500));
+    // Components normalised in parallel keep their diagnostics in document order.
+    let lines: Vec<u32> = codes(&sbom).iter().map(|(_, line)| *line).collect();
+    assert!(lines.len() > 100 && lines.is_sorted(), "{lines:?}");
+    let parallel = sbom::check::check_sbom(&policies, &namespaces, &sbom, &Default::default())
+        .expect("evaluates");
+    let subject = sbom::check::SbomSubject { sbom: &sbom };
+    let sequential = tollgate_engine::check::check_input(
+        &policies,
+        &namespaces,
+        &sbom.normalized.value,
+        &subject,
+        &sbom.file.path,
+    )
+    .expect("evaluates");
+    assert_eq!(parallel[1..], sequential[..]);
+    let failures: usize = sequential.iter().map(|r| r.failures.len()).sum();
+    assert!(failures > 1_000, "{failures} failures");
+    assert!(
+        sequential
+            .iter()
+            .all(|r| r.failures.iter().all(|f| f.location.position.line > 1))
+    );
+}

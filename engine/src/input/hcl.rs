@@ -17,6 +17,16 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
     check_depth(text, limits)?;
     let body = parse_body(text).map_err(|e| {
         let location = e.location();
+        // hcl-rs reads `1e400` as `1` followed by garbage; say what is really wrong.
+        if let Some((number, start)) = infinite_number_at(text, location.line(), location.column())
+        {
+            return ParseError::at(
+                start,
+                format!(
+                    "invalid HCL: the number {number} is out of range (not a finite 64-bit float)"
+                ),
+            );
+        }
         ParseError::at(
             Position::new(location.line(), location.column()),
             format!("invalid HCL: {}", e.message()),
@@ -36,6 +46,34 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
             children,
         }),
     }])
+}
+
+/// The numeric literal that 1-based `line_number` and `column` stop in, and where it
+/// starts, when it overflows to infinity as a float.
+fn infinite_number_at(text: &str, line_number: usize, column: usize) -> Option<(&str, Position)> {
+    let line = text.lines().nth(line_number.checked_sub(1)?)?;
+    let at = line
+        .char_indices()
+        .nth(column.checked_sub(1)?)
+        .map_or(line.len(), |(i, _)| i);
+    let start = line[..at]
+        .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map_or(0, |i| i + 1);
+    let rest = &line[start..];
+    let mut end = 0;
+    for (i, c) in rest.char_indices() {
+        let sign_of_exponent =
+            matches!(c, '+' | '-') && i > 0 && matches!(rest.as_bytes()[i - 1], b'e' | b'E');
+        if !(c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E') || sign_of_exponent) {
+            break;
+        }
+        end = i + c.len_utf8();
+    }
+    let number = &rest[..end];
+    let starts_with_digit = number.starts_with(|c: char| c.is_ascii_digit());
+    let infinite = number.parse::<f64>().is_ok_and(f64::is_infinite);
+    let column = line[..start].chars().count() + 1;
+    (starts_with_digit && infinite).then_some((number, Position::new(line_number, column)))
 }
 
 /// An object under construction with the source map of each entry beside it.

@@ -8,10 +8,13 @@ use serde_json::{Map, json};
 
 use super::diagnostics::{Code, path_value};
 use super::{Normalized, Sbom};
-use crate::check::{Subject, check_input};
+use crate::check::{Subject, check_input, check_input_each};
 use crate::input::{InputFile, PathSegment};
 use crate::policy::{Namespace, PolicySet};
 use crate::report::{CheckResult, FileError, Finding, Location};
+
+/// From this many packages an SBOM's policies run side by side, one task each.
+const PARALLEL_PACKAGES: usize = 1_000;
 
 /// The namespace validation findings are reported under.
 pub const VALIDATION_NAMESPACE: &str = "tollgate.sbom.validation";
@@ -123,16 +126,23 @@ pub fn check_sbom(
     skip: &BTreeSet<String>,
 ) -> Result<Vec<CheckResult>, FileError> {
     let mut results = vec![validation_result(sbom, skip)];
-    if !namespaces.is_empty() {
-        let subject = SbomSubject { sbom };
-        results.extend(check_input(
-            policies,
-            namespaces,
-            &sbom.normalized.value,
-            &subject,
-            &sbom.file.path,
-        )?);
+    if namespaces.is_empty() {
+        return Ok(results);
     }
+    let subject = SbomSubject { sbom };
+    let input = &sbom.normalized.value;
+    let label = &sbom.file.path;
+    let policy_results = if sbom.normalized.package_count() < PARALLEL_PACKAGES {
+        check_input(policies, namespaces, input, &subject, label)?
+    } else {
+        // The positions findings are placed with are read while the policies run.
+        let ((), results) = rayon::join(
+            || sbom.file.index_positions(),
+            || check_input_each(policies, namespaces, input, &subject, label),
+        );
+        results?
+    };
+    results.extend(policy_results);
     Ok(results)
 }
 

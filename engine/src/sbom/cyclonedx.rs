@@ -5,14 +5,15 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::diagnostics::{Code, Diagnostics, Path};
 use super::license::{self, Choice, Licensing};
 use super::{
-    Described, Family, Normalized, Origins, checksum, list, object, purl_base, text,
-    valid_timestamp,
+    Described, Family, Normalized, Origins, PARALLEL_CHUNK, checksum, list, object, purl_base,
+    text, valid_timestamp,
 };
 use crate::input::PathSegment;
 
@@ -300,13 +301,25 @@ pub fn normalize(bom: &Bom) -> Normalized {
         refs.insert(reference, owner);
     }
 
-    let mut licenses = license::Cache::default();
+    // Components are independent: large BOMs normalise them on every core, each task with
+    // its own licence cache, and their diagnostics are kept in document order.
+    let normalized: Vec<(Value, Diagnostics)> = flat
+        .par_iter()
+        .with_min_len(PARALLEL_CHUNK)
+        .map_init(license::Cache::default, |licenses, item| {
+            let mut found = Diagnostics::default();
+            (component_value(item, &mut found, licenses), found)
+        })
+        .collect();
     let mut packages = Vec::with_capacity(flat.len());
+    for (package, found) in normalized {
+        packages.push(package);
+        out.0.extend(found.0);
+    }
     let mut package_origins = Vec::with_capacity(flat.len());
     let mut relationships = Vec::new();
     let mut relationship_origins = Vec::new();
     for item in &flat {
-        packages.push(component_value(item, &mut out, &mut licenses));
         package_origins.push(item.path.0.clone());
         if let Some(parent) = &item.parent {
             relationships.push(json!({"from": parent, "type": "CONTAINS", "to": item.id}));
