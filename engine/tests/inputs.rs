@@ -909,6 +909,15 @@ fn hcl_errors_have_positions() {
         "{error:?}"
     );
     assert_eq!(error.position, Some(at(1, 11)));
+    // Found by the hcl fuzz target: a multi-byte character just before the digits.
+    let error = fail(Format::Hcl2, "x = {\n  v \u{feff}2012-10\n}\n".as_bytes());
+    assert!(
+        error
+            .message
+            .starts_with("invalid HCL: invalid object value"),
+        "{error:?}"
+    );
+    assert_eq!(error.position, Some(at(2, 6)));
     let error = fail(Format::Hcl2, b"a = 1\na {\n}\n");
     assert_eq!(error.position, Some(at(2, 1)));
     assert_eq!(

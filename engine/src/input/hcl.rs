@@ -57,8 +57,10 @@ fn infinite_number_at(text: &str, line_number: usize, column: usize) -> Option<(
         .nth(column.checked_sub(1)?)
         .map_or(line.len(), |(i, _)| i);
     let start = line[..at]
-        .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_ascii_digit() || c == '.'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let rest = &line[start..];
     let mut end = 0;
     for (i, c) in rest.char_indices() {
