@@ -90,51 +90,80 @@ pub fn check_targets_with(
             || ((!sets.is_empty() || gatekeeper.is_some())
                 && kinds().any(|k| k == Some(InputKind::Kubernetes)))
     };
-    let checked: Vec<(Checked, Option<InputFile>)> = targets
-        .par_iter()
-        .map(|target| match load(target) {
-            Ok(file) => {
-                let results = check::check_file(policies, namespaces, &file);
-                (results, keep(&file).then_some(file))
-            }
-            Err(error) => (Err(error), None),
-        })
-        .collect();
-    let mut kept = Vec::new();
-    for (results, file) in checked {
-        collect(&mut report, results);
-        kept.extend(file);
-    }
-    if !modules.is_empty() {
-        let tf_files = kept
-            .iter()
-            .filter(|f| f.format == Format::Hcl2 && f.path.ends_with(".tf"));
-        for module in terraform::modules(tf_files) {
-            let label = module.dir.clone();
-            collect(
-                &mut report,
-                check::check_input(policies, &modules, &module.input, &module, &label),
-            );
-        }
-        for file in kept.iter().filter(|f| is_plan(f)) {
-            for plan in terraform::Plan::all_in(file) {
-                collect(
-                    &mut report,
-                    check::check_input(policies, &modules, &plan.input, &plan, &file.path),
-                );
-            }
-        }
-    }
-    if !sets.is_empty() {
-        let subject = CombinedSubject::new(&kept, |file, index| {
-            InputKind::of(file.format, &file.documents[index].value) == Some(InputKind::Kubernetes)
+    let check_each = |indices: &[usize]| -> Vec<(usize, Checked, Option<InputFile>)> {
+        indices
+            .par_iter()
+            .map(|&index| match load(&targets[index]) {
+                Ok(file) => {
+                    let results = check::check_file(policies, namespaces, &file);
+                    (index, results, keep(&file).then_some(file))
+                }
+                Err(error) => (index, Err(error), None),
+            })
+            .collect()
+    };
+    let (module_targets, other_targets): (Vec<usize>, Vec<usize>) =
+        (0..targets.len()).partition(|&i| {
+            !modules.is_empty()
+                && targets[i].format == Format::Hcl2
+                && targets[i].path.ends_with(".tf")
         });
-        if !subject.is_empty() {
-            collect(
-                &mut report,
-                check::check_input(policies, &sets, &subject.input(), &subject, COMBINED),
-            );
-        }
+    // A Terraform module, and the set of Kubernetes objects, is one evaluation on one
+    // thread: each starts once its own files are read, beside the checks of the others.
+    let ((module_checked, module_results), (mut checked, kept, other_results)) = rayon::join(
+        || {
+            let checked = check_each(&module_targets);
+            let files = checked.iter().filter_map(|(_, _, file)| file.as_ref());
+            let results: Vec<Checked> = terraform::modules(files)
+                .iter()
+                .map(|module| {
+                    check::check_input(policies, &modules, &module.input, module, &module.dir)
+                })
+                .collect();
+            (checked, results)
+        },
+        || {
+            let mut checked = check_each(&other_targets);
+            let kept: Vec<InputFile> = checked
+                .iter_mut()
+                .filter_map(|(_, _, f)| f.take())
+                .collect();
+            let mut results: Vec<Checked> = Vec::new();
+            if !modules.is_empty() {
+                for file in kept.iter().filter(|f| is_plan(f)) {
+                    for plan in terraform::Plan::all_in(file) {
+                        results.push(check::check_input(
+                            policies,
+                            &modules,
+                            &plan.input,
+                            &plan,
+                            &file.path,
+                        ));
+                    }
+                }
+            }
+            if !sets.is_empty() {
+                let subject = CombinedSubject::new(&kept, |file, index| {
+                    InputKind::of(file.format, &file.documents[index].value)
+                        == Some(InputKind::Kubernetes)
+                });
+                if !subject.is_empty() {
+                    let input = subject.input();
+                    results.push(check::check_input(
+                        policies, &sets, &input, &subject, COMBINED,
+                    ));
+                }
+            }
+            (checked, kept, results)
+        },
+    );
+    checked.extend(module_checked);
+    checked.sort_by_key(|(index, _, _)| *index);
+    for (_, results, _) in checked {
+        collect(&mut report, results);
+    }
+    for results in module_results.into_iter().chain(other_results) {
+        collect(&mut report, results);
     }
     if let Some(library) = gatekeeper {
         audit(&mut report, library, &kept);
