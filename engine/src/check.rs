@@ -9,9 +9,9 @@ use rayon::prelude::*;
 use regorus::Value as RegoValue;
 use serde_json::{Map, Value, json};
 
+use crate::compiled::CompiledError;
 use crate::ignores;
 use crate::input::{InputFile, InputKind, PathSegment, Position};
-use crate::limits::Limits;
 use crate::policy::{CheckRule, Namespace, PolicySet, RuleKind};
 use crate::report::{CheckResult, FileError, Finding, Location};
 
@@ -165,10 +165,12 @@ pub fn check_file(
             message,
         };
         if !raw.is_empty() {
-            engine.set_input(to_rego(&document.value));
+            let input = to_rego(&document.value);
+            engine.set_input(input.clone());
             let subject = DocumentSubject { file, index };
             evaluate(
                 &mut engine,
+                &input,
                 policies,
                 namespaces,
                 &raw,
@@ -183,7 +185,8 @@ pub fn check_file(
                 position: Some(file.locate(index, &e.path)),
                 message: e.message,
             })?;
-            engine.set_input(to_rego(&sbom.value));
+            let input = to_rego(&sbom.value);
+            engine.set_input(input.clone());
             let subject = crate::sbom::check::InputFileSubject {
                 file,
                 index,
@@ -191,6 +194,7 @@ pub fn check_file(
             };
             evaluate(
                 &mut engine,
+                &input,
                 policies,
                 namespaces,
                 &normalised,
@@ -245,6 +249,7 @@ pub fn check_selected(
     let mut results = empty_results(namespaces, label);
     evaluate(
         &mut engine,
+        &input.0,
         policies,
         namespaces,
         selected,
@@ -313,6 +318,7 @@ pub fn check_input_each(
             let mut results = empty_results(namespace, label);
             evaluate(
                 &mut engine,
+                &input,
                 policies,
                 namespace,
                 &[0],
@@ -404,6 +410,7 @@ fn set_conftest_file(engine: &mut regorus::Engine, path: &str) {
 /// prepared for them (see [`PolicySet::prepare_for`]), else one namespace at a time.
 fn evaluate(
     engine: &mut regorus::Engine,
+    input: &RegoValue,
     policies: &PolicySet,
     namespaces: &[Namespace],
     applicable: &[usize],
@@ -424,7 +431,7 @@ fn evaluate(
         .collect();
     if let Some(rule) = policies.group_rule(&names) {
         let packages = describe_packages(&names);
-        let group = eval_batch(engine, rule, &packages, &policies.limits)?;
+        let group = eval_batch(engine, input, policies, rule, &packages)?;
         let mut by_namespace = object_entries(&group);
         for &i in &with_rules {
             let values = by_namespace
@@ -444,7 +451,7 @@ fn evaluate(
             continue;
         };
         let package = format!("data.{}", namespace.name);
-        let values = rule_values(&eval_batch(engine, rule, &package, &policies.limits)?);
+        let values = rule_values(&eval_batch(engine, input, policies, rule, &package)?);
         record(policies, namespace, values, subject, &mut results[i])?;
         results[i]
             .prints
@@ -515,27 +522,39 @@ fn describe_packages(names: &[String]) -> String {
     }
 }
 
-/// Evaluates a generated batch rule; a time-out names the packages and the flag.
+/// Evaluates a generated batch rule over `input` (the engine's input), compiled when it
+/// was; a time-out names the packages and the flag.
 fn eval_batch(
     engine: &mut regorus::Engine,
+    input: &RegoValue,
+    policies: &PolicySet,
     rule: &str,
     packages: &str,
-    limits: &Limits,
 ) -> Result<RegoValue, String> {
+    let time_limit = || {
+        format!(
+            "evaluating {packages} exceeded the time limit of {:?} (raise it with --eval-timeout)",
+            policies.limits.eval_timeout
+        )
+    };
+    let compiled = policies.compiled.as_ref();
+    if let Some(result) = compiled.and_then(|c| c.evaluate(rule, input)) {
+        return result.map_err(|e| match e {
+            CompiledError::TimeLimit => time_limit(),
+            CompiledError::Other(e) => format!("evaluating {packages}: {e}"),
+        });
+    }
     engine.eval_rule(rule.to_string()).map_err(|e| {
         // regorus passes the limit error up as is from a rule, but as text from inside a
         // comprehension (where every generated batch rule reads its rules).
-        let time_limit = e.chain().any(|cause| {
+        let is_time_limit = e.chain().any(|cause| {
             matches!(
                 cause.downcast_ref::<regorus::LimitError>(),
                 Some(regorus::LimitError::TimeLimitExceeded { .. })
             )
         }) || e.to_string().contains("execution exceeded time limit");
-        if time_limit {
-            format!(
-                "evaluating {packages} exceeded the time limit of {:?} (raise it with --eval-timeout)",
-                limits.eval_timeout
-            )
+        if is_time_limit {
+            time_limit()
         } else {
             format!("evaluating {packages}: {e}")
         }

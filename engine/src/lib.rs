@@ -3,6 +3,7 @@
 
 pub mod annotations;
 pub mod check;
+mod compiled;
 pub mod cosign;
 pub mod gatekeeper;
 pub mod ignores;

@@ -5,19 +5,21 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use regorus::unstable::{Expr, Rule, RuleHead};
 use regorus::utils::limits::ExecutionTimerConfig;
 use serde_json::Value;
 
 use crate::annotations::Annotations;
+use crate::compiled::CompiledRules;
 use crate::input::{self, Format, InputKind};
 use crate::limits::Limits;
 
 /// Work units between two reads of the clock by regorus's execution timer: reading it on
 /// every unit cost ~5% of an evaluation; a few hundred units still stop a loop within
 /// microseconds of the limit.
-const TIMER_CHECK_INTERVAL: NonZeroU32 = NonZeroU32::new(256).unwrap();
+pub(crate) const TIMER_CHECK_INTERVAL: NonZeroU32 = NonZeroU32::new(256).unwrap();
 
 /// Which Rego syntax to accept. `Auto` tries v1 first, then v0, so both the policies of
 /// OPA 1.x and the older conftest ones load unmodified.
@@ -156,6 +158,8 @@ pub struct PolicySet {
     /// Generated rules that read several namespaces at once, by the names they read.
     groups: HashMap<Vec<String>, String>,
     generated_modules: usize,
+    /// Batch rules also compiled to regorus's VM (see [`PolicySet::compile_rules`]).
+    pub(crate) compiled: Option<Arc<CompiledRules>>,
 }
 
 impl fmt::Debug for PolicySet {
@@ -228,6 +232,7 @@ impl PolicySet {
             skip: BTreeSet::new(),
             groups: HashMap::new(),
             generated_modules: 1,
+            compiled: None,
         })
     }
 
@@ -268,6 +273,8 @@ impl PolicySet {
             return Err("data must be an object at its root".into());
         }
         let value: regorus::Value = serde_json::from_value(value).map_err(|e| e.to_string())?;
+        // Compiled rules hold the data they were compiled with.
+        self.compiled = None;
         self.engine
             .add_data(value)
             .map_err(|e| format!("cannot merge into data: {e}"))
@@ -295,6 +302,73 @@ impl PolicySet {
             }
         }
         self.prepare()
+    }
+
+    /// Compiles the prepared batch rules that read only `eligible` namespaces to regorus's
+    /// VM, which then evaluates them instead of the interpreter. Meant for the bundled
+    /// policies, whose results the tests compare between the two; call it after
+    /// [`PolicySet::prepare_for`] and after adding data.
+    pub fn compile_rules(
+        &mut self,
+        eligible: impl Fn(&Namespace) -> bool,
+    ) -> Result<(), PolicyError> {
+        // Only the policies of one Kubernetes object, the bulk of a run and of admission,
+        // run on the VM. On the others it failed our comparison: wrong results on the
+        // set policies' indexes and on a function's `else` after a failed `some .. in`
+        // (Dockerfile), a stack overflow on SBOM deny lists, no `walk` (Terraform).
+        let eligible = |n: &Namespace| n.input == Some(InputKind::Kubernetes) && eligible(n);
+        let by_name: HashMap<&str, &Namespace> = self
+            .namespaces
+            .iter()
+            .map(|n| (n.name.as_str(), n))
+            .collect();
+        let mut groups: Vec<(&String, Vec<&Namespace>)> = self
+            .groups
+            .iter()
+            .filter_map(|(names, rule)| {
+                let group: Option<Vec<&Namespace>> = names
+                    .iter()
+                    .map(|name| by_name.get(name.as_str()).copied().filter(|n| eligible(n)))
+                    .collect();
+                Some((rule, group?))
+            })
+            .collect();
+        groups.sort_by(|a, b| a.0.cmp(b.0));
+        let members: Vec<Vec<&Namespace>> = groups.iter().map(|(_, g)| g.clone()).collect();
+        // The interpreter's group rules read whole package subtrees, which the VM
+        // evaluates rule by rule; its own copies name each rule.
+        let copies = if members.is_empty() {
+            Vec::new()
+        } else {
+            add_batch_rules(
+                &mut self.engine,
+                self.generated_modules,
+                &mut [],
+                &members,
+                &[],
+            )?
+        };
+        self.generated_modules += 1;
+        let rules: Vec<(String, String)> = groups
+            .iter()
+            .map(|(rule, _)| (*rule).clone())
+            .zip(copies)
+            .chain(
+                self.namespaces
+                    .iter()
+                    .filter(|n| eligible(n))
+                    .filter_map(|n| n.batch_rule.clone())
+                    .map(|rule| (rule.clone(), rule)),
+            )
+            .collect();
+        self.compiled = CompiledRules::compile(&mut self.engine, &rules, self.limits.eval_timeout)
+            .map(Arc::new);
+        self.prepare()
+    }
+
+    /// How many batch rules run on regorus's VM.
+    pub fn compiled_rule_count(&self) -> usize {
+        self.compiled.as_ref().map_or(0, |c| c.len())
     }
 
     /// The generated rule reading exactly these namespaces, in this order, if prepared.
@@ -404,7 +478,8 @@ fn group_key(group: &[&Namespace]) -> Vec<String> {
 
 /// Adds one generated module whose rules read every check rule of many namespaces in one
 /// evaluation: one rule per namespace, plus one per group of namespaces given (`packages`
-/// are all the namespaces of the engine, to find subtrees a group may read whole).
+/// are all the namespaces of the engine, to find subtrees a group may read whole; with
+/// none, each rule is read by its own path).
 fn add_batch_rules(
     engine: &mut regorus::Engine,
     generation: usize,
@@ -481,7 +556,7 @@ fn whole_subtree(
     packages: &[Namespace],
 ) -> Option<(String, String)> {
     let wholly_readable = |n: &Namespace| n.input.is_some() && n.name.split('.').all(is_identifier);
-    if !wholly_readable(namespace) {
+    if packages.is_empty() || !wholly_readable(namespace) {
         return None;
     }
     let components: Vec<&str> = namespace.name.split('.').collect();

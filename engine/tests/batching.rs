@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use tollgate_engine::input::{self, Format};
+use tollgate_engine::input::{self, Format, InputKind};
 use tollgate_engine::limits::Limits;
 use tollgate_engine::policy::{PolicyFile, PolicyOptions, PolicySet};
 use tollgate_engine::run::{self, Target};
@@ -164,28 +164,35 @@ fn a_group_that_runs_out_of_time_names_the_flag() {
         limits,
         ..PolicyOptions::default()
     };
-    let mut policies = PolicySet::from_sources(files, &options).expect("compiles");
-    let namespaces = policies.namespaces.clone();
-    policies.prepare_for(&namespaces).expect("prepare groups");
-    let file = input::parse(
-        "pod.yaml",
-        b"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n".to_vec(),
-        Format::Yaml,
-        &limits,
-    )
-    .expect("parses");
-    let started = std::time::Instant::now();
-    let error = tollgate_engine::check::check_file(&policies, &namespaces, &file)
-        .expect_err("the slow policy times out");
-    assert!(started.elapsed() < std::time::Duration::from_secs(30));
-    assert!(
-        error
-            .message
-            .contains("exceeded the time limit of 200ms (raise it with --eval-timeout)"),
-        "{}",
-        error.message
-    );
-    assert!(error.message.contains("data.t.quick"), "{}", error.message);
+    // Once on the interpreter, once compiled to the VM.
+    for compile in [false, true] {
+        let mut policies = PolicySet::from_sources(files.clone(), &options).expect("compiles");
+        let namespaces = policies.namespaces.clone();
+        policies.prepare_for(&namespaces).expect("prepare groups");
+        if compile {
+            policies.compile_rules(|_| true).expect("compiles");
+            assert!(policies.compiled_rule_count() > 0);
+        }
+        let file = input::parse(
+            "pod.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n".to_vec(),
+            Format::Yaml,
+            &limits,
+        )
+        .expect("parses");
+        let started = std::time::Instant::now();
+        let error = tollgate_engine::check::check_file(&policies, &namespaces, &file)
+            .expect_err("the slow policy times out");
+        assert!(started.elapsed() < std::time::Duration::from_secs(30));
+        assert!(
+            error
+                .message
+                .contains("exceeded the time limit of 200ms (raise it with --eval-timeout)"),
+            "compiled: {compile}: {}",
+            error.message
+        );
+        assert!(error.message.contains("data.t.quick"), "{}", error.message);
+    }
 }
 
 /// `custom.kinds` lets a Kubernetes object of another kind pass a policy unevaluated, so it
@@ -270,4 +277,150 @@ fn policies_report_only_on_the_object_kinds_they_list() {
     }
     assert!(checked >= 100, "{checked} objects checked");
     assert!(findings >= 100, "only {findings} findings");
+}
+
+/// Runs `dir` through the bundled policies twice, on regorus's interpreter and with the
+/// batch rules compiled to its VM, and checks both report the same.
+fn assert_compiled_matches(data: Option<serde_json::Value>, dirs: &[&str]) -> usize {
+    let prepared = |compile: bool| {
+        let mut policies = bundled();
+        if let Some(data) = &data {
+            policies.add_data_value(data.clone()).expect("data merges");
+        }
+        let namespaces = policies.namespaces.clone();
+        policies.prepare_for(&namespaces).expect("prepare groups");
+        if compile {
+            policies.compile_rules(|_| true).expect("compiles");
+        }
+        (policies, namespaces)
+    };
+    let (interpreted, namespaces) = prepared(false);
+    let (compiled, _) = prepared(true);
+    assert_eq!(interpreted.compiled_rule_count(), 0);
+    assert!(
+        compiled.compiled_rule_count() > 10,
+        "{} rules compiled",
+        compiled.compiled_rule_count()
+    );
+    let mut findings = 0;
+    for dir in dirs {
+        let targets = targets(dir);
+        let expected = run::check_targets(
+            &interpreted,
+            &namespaces,
+            &targets,
+            &Limits::default(),
+            false,
+        );
+        let actual =
+            run::check_targets(&compiled, &namespaces, &targets, &Limits::default(), false);
+        assert_eq!(actual.errors, expected.errors, "{dir}");
+        assert_eq!(actual.results.len(), expected.results.len(), "{dir}");
+        let differing: Vec<String> = actual
+            .results
+            .iter()
+            .zip(&expected.results)
+            .filter(|(actual, expected)| actual != expected)
+            .map(|(_, expected)| format!("{} {}", expected.file, expected.namespace))
+            .collect();
+        assert!(differing.is_empty(), "{dir}: {differing:#?}");
+        findings += actual
+            .results
+            .iter()
+            .map(|r| r.failures.len() + r.warnings.len())
+            .sum::<usize>();
+    }
+    findings
+}
+
+#[test]
+fn compiled_rules_report_what_the_interpreter_reports() {
+    let dirs = [
+        "testdata/bundled/insecure",
+        "testdata/bundled/hardened",
+        "testdata/sbom",
+        "testdata/admission",
+        "testdata/conftest",
+    ];
+    let findings = assert_compiled_matches(None, &dirs);
+    assert!(findings > 100, "only {findings} findings");
+    // Version gates read `data.tollgate.options`.
+    for version in ["1.22", "1.25", "1.33"] {
+        let data = serde_json::json!({"tollgate": {"options": {"k8s_version": version}}});
+        assert_compiled_matches(Some(data), &["testdata/bundled/insecure/kubernetes"]);
+    }
+    // Data beside the rules of another input kind (a deny list crashed the VM on SBOMs).
+    let data = serde_json::json!({"tollgate": {"sbom": {"denied_packages": ["pkg:npm/x@1"]}}});
+    assert_compiled_matches(
+        Some(data),
+        &["testdata/sbom", "testdata/bundled/insecure/kubernetes"],
+    );
+}
+
+/// Each policy's own passing and failing examples (its METADATA), and every insecure
+/// Kubernetes object relabelled as each kind a policy lists, give the same findings on
+/// the VM as on the interpreter.
+#[test]
+fn compiled_rules_match_the_interpreter_on_examples_and_relabelled_objects() {
+    let mut interpreted = bundled();
+    let mut compiled = bundled();
+    let namespaces = compiled.namespaces.clone();
+    interpreted
+        .prepare_for(&namespaces)
+        .expect("prepare groups");
+    compiled.prepare_for(&namespaces).expect("prepare groups");
+    compiled.compile_rules(|_| true).expect("compiles");
+    let mut documents: Vec<(String, Vec<u8>)> = Vec::new();
+    for namespace in &namespaces {
+        let Some(annotations) = &namespace.annotations else {
+            continue;
+        };
+        let suffix = match namespace.input {
+            Some(InputKind::Dockerfile) => ".dockerfile",
+            Some(InputKind::Sbom) => ".json",
+            _ => ".yaml",
+        };
+        for key in ["example_pass", "example_fail"] {
+            if let Some(example) = annotations.custom_str(key) {
+                let name = format!("{}-{key}{suffix}", namespace.name);
+                documents.push((name, example.into()));
+            }
+        }
+    }
+    let mut kinds: Vec<String> = namespaces
+        .iter()
+        .flat_map(|n| n.kinds.clone().unwrap_or_default())
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    for target in targets("testdata/bundled/insecure/kubernetes") {
+        let file = input::load(&target.path, target.format, &Limits::default()).expect("loads");
+        for document in &file.documents {
+            for kind in &kinds {
+                let mut object = document.value.clone();
+                object["kind"] = serde_json::Value::String(kind.clone());
+                let body = serde_json::to_vec(&object).expect("serialises");
+                documents.push((format!("{}-as-{kind}.json", target.path), body));
+            }
+        }
+    }
+    assert!(documents.len() > 200, "{} documents", documents.len());
+    let mut findings = 0;
+    for (name, body) in documents {
+        let format = Format::detect(Path::new(&name)).expect("known format");
+        let Ok(file) = input::parse(&name, body, format, &Limits::default()) else {
+            continue;
+        };
+        let check = |policies: &PolicySet| {
+            tollgate_engine::check::check_file(policies, &namespaces, &file).map_err(|e| e.message)
+        };
+        let expected = check(&interpreted);
+        assert_eq!(check(&compiled), expected, "{name}");
+        findings += expected
+            .iter()
+            .flatten()
+            .map(|r| r.failures.len() + r.warnings.len())
+            .sum::<usize>();
+    }
+    assert!(findings > 1000, "only {findings} findings");
 }

@@ -51,6 +51,7 @@ fn bench(c: &mut Criterion) {
             policies: set,
             namespaces,
             gatekeeper: Library::default(),
+            compiled: |_| true,
         },
         &config,
     )
@@ -60,6 +61,7 @@ fn bench(c: &mut Criterion) {
     cli_set
         .prepare_for(&cli_namespaces)
         .expect("bundled prepares");
+    cli_set.compile_rules(|_| true).expect("bundled compiles");
     let parsed = review::parse(&body).expect("captured request parses");
     let object = serde_json::to_vec(&parsed.request_json["object"]).expect("object");
     let limits = Limits::default();

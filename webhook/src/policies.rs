@@ -31,6 +31,9 @@ pub struct LoadedPolicies {
     pub namespaces: Vec<Namespace>,
     /// Gatekeeper ConstraintTemplates and Constraints among the policy paths.
     pub gatekeeper: Library,
+    /// The namespaces whose rules may run on regorus's VM (see
+    /// [`PolicySet::compile_rules`]): the bundled ones.
+    pub compiled: fn(&Namespace) -> bool,
 }
 
 /// Loads policies as `tollgate test` does (bundled catalogue, user Rego, data), so the
@@ -208,6 +211,8 @@ impl AdmissionPolicies {
         // it, as is usual).
         let mut set = loaded.policies;
         set.prepare_for(&namespaces).map_err(|e| e.to_string())?;
+        set.compile_rules(loaded.compiled)
+            .map_err(|e| e.to_string())?;
         Ok(Self {
             set,
             namespaces,
@@ -474,6 +479,7 @@ warn contains msg if {
                 policies: set,
                 namespaces,
                 gatekeeper: Library::default(),
+                compiled: |_| false,
             },
             &config(rules),
         )
@@ -575,6 +581,7 @@ deny contains "every Ingress is denied"
                 policies: set,
                 namespaces,
                 gatekeeper: Library::default(),
+                compiled: |_| false,
             },
             &config(Vec::new()),
         )
@@ -646,6 +653,7 @@ deny contains "every Ingress is denied"
                 policies: set,
                 namespaces: Vec::new(),
                 gatekeeper: library,
+                compiled: |_| false,
             },
             &config(vec![]),
         )
@@ -779,6 +787,7 @@ deny contains "every Ingress is denied"
                 policies: set,
                 namespaces: Vec::new(),
                 gatekeeper: library,
+                compiled: |_| false,
             },
             &config(vec![]),
         )

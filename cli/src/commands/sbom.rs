@@ -127,6 +127,7 @@ fn load(
         bail!("--skip and --only name bundled policies; add --bundled to run them");
     }
     policies.prepare_for(&namespaces)?;
+    policies.compile_rules(super::is_bundled)?;
     Ok((policies, namespaces, validation_skip.into_iter().collect()))
 }
 

@@ -43,6 +43,7 @@ pub fn run(args: &TestArgs) -> Result<u8> {
         namespaces.extend(super::select_bundled(&mut policies, &args.selection)?);
     }
     policies.prepare_for(&namespaces)?;
+    policies.compile_rules(super::is_bundled)?;
     let targets = inputs::targets(&args.paths, &args.input)?;
     let gatekeeper = (!loaded.gatekeeper.is_empty()).then_some(&loaded.gatekeeper);
     let report = run::check_targets_with(

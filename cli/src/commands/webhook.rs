@@ -82,6 +82,7 @@ fn load(config: &PoliciesConfig, limits: Limits) -> Result<LoadedPolicies, Strin
         policies,
         namespaces,
         gatekeeper: loaded.gatekeeper,
+        compiled: super::is_bundled,
     })
 }
 
