@@ -5,7 +5,8 @@ use std::path::Path;
 
 use tollgate_engine::input::{self, Format, InputKind};
 use tollgate_engine::limits::Limits;
-use tollgate_engine::policy::{PolicyFile, PolicyOptions, PolicySet};
+use tollgate_engine::policy::{Namespace, PolicyFile, PolicyOptions, PolicySet};
+use tollgate_engine::report::Report;
 use tollgate_engine::run::{self, Target};
 
 fn bundled() -> PolicySet {
@@ -33,6 +34,11 @@ fn targets(dir: &str) -> Vec<Target> {
         .collect()
 }
 
+/// Checks `targets` with default limits and no `--combine`.
+fn check(policies: &PolicySet, namespaces: &[Namespace], targets: &[Target]) -> Report {
+    run::check_targets(policies, namespaces, targets, &Limits::default(), false)
+}
+
 #[test]
 fn grouped_evaluation_reports_what_per_namespace_evaluation_reports() {
     for dir in ["testdata/bundled/insecure", "testdata/bundled/hardened"] {
@@ -42,17 +48,11 @@ fn grouped_evaluation_reports_what_per_namespace_evaluation_reports() {
         let mut one_at_a_time = bundled();
         let namespaces = one_at_a_time.namespaces.clone();
         one_at_a_time.prepare().expect("prepare");
-        let expected = run::check_targets(
-            &one_at_a_time,
-            &namespaces,
-            &targets,
-            &Limits::default(),
-            false,
-        );
+        let expected = check(&one_at_a_time, &namespaces, &targets);
 
         let mut grouped = bundled();
         grouped.prepare_for(&namespaces).expect("prepare groups");
-        let actual = run::check_targets(&grouped, &namespaces, &targets, &Limits::default(), false);
+        let actual = check(&grouped, &namespaces, &targets);
 
         assert!(expected.errors.is_empty(), "{:?}", expected.errors);
         assert_eq!(actual.results, expected.results, "{dir}");
@@ -94,20 +94,14 @@ fn a_file_of_several_kinds_is_grouped_per_document_kind() {
 }
 
 /// Runs `namespaces` one at a time and grouped over `dir`, and checks both report the same.
-fn assert_grouped_matches(namespaces: &[tollgate_engine::policy::Namespace], dir: &str) {
+fn assert_grouped_matches(namespaces: &[Namespace], dir: &str) {
     let targets = targets(dir);
     let mut one_at_a_time = bundled();
     one_at_a_time.prepare().expect("prepare");
-    let expected = run::check_targets(
-        &one_at_a_time,
-        namespaces,
-        &targets,
-        &Limits::default(),
-        false,
-    );
+    let expected = check(&one_at_a_time, namespaces, &targets);
     let mut grouped = bundled();
     grouped.prepare_for(namespaces).expect("prepare groups");
-    let actual = run::check_targets(&grouped, namespaces, &targets, &Limits::default(), false);
+    let actual = check(&grouped, namespaces, &targets);
     assert!(expected.errors.is_empty(), "{:?}", expected.errors);
     assert_eq!(actual.results, expected.results, "{dir}");
 }
@@ -305,15 +299,8 @@ fn assert_compiled_matches(data: Option<serde_json::Value>, dirs: &[&str]) -> us
     let mut findings = 0;
     for dir in dirs {
         let targets = targets(dir);
-        let expected = run::check_targets(
-            &interpreted,
-            &namespaces,
-            &targets,
-            &Limits::default(),
-            false,
-        );
-        let actual =
-            run::check_targets(&compiled, &namespaces, &targets, &Limits::default(), false);
+        let expected = check(&interpreted, &namespaces, &targets);
+        let actual = check(&compiled, &namespaces, &targets);
         assert_eq!(actual.errors, expected.errors, "{dir}");
         assert_eq!(actual.results.len(), expected.results.len(), "{dir}");
         let differing: Vec<String> = actual
