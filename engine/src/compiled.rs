@@ -5,7 +5,7 @@
 //! rule, and any rule the compiler refuses, stays on the interpreter.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use regorus::languages::rego::compiler::Compiler;
@@ -26,7 +26,9 @@ pub(crate) struct CompiledRules {
 
 struct CompiledRule {
     entry: String,
-    program: Arc<Program>,
+    /// Compiled on first use, so a run pays only for the object kinds it meets; `None`
+    /// when the compiler refused the rule, which then stays on the interpreter.
+    program: OnceLock<Option<Arc<Program>>>,
     /// Machines between evaluations: a machine keeps its registers and caches, and one
     /// per concurrent evaluation is enough.
     idle: Mutex<Vec<RegoVM>>,
@@ -39,9 +41,9 @@ pub(crate) enum CompiledError {
 }
 
 impl CompiledRules {
-    /// Compiles each of `rules` (a rule, and the rule of `engine` the VM runs for it:
-    /// the same or an equivalent) that the RVM compiler accepts.
-    pub(crate) fn compile(
+    /// Prepares each of `rules` (a rule, and the rule of `engine` the VM runs for it: the
+    /// same or an equivalent) to be compiled on its first evaluation.
+    pub(crate) fn new(
         engine: &mut regorus::Engine,
         rules: &[(String, String)],
         eval_timeout: Duration,
@@ -53,14 +55,13 @@ impl CompiledRules {
         let data = engine.get_data();
         let rules = rules
             .iter()
-            .filter_map(|(rule, entry)| {
-                let program = Compiler::compile_from_policy(&policy, &[entry.as_str()]).ok()?;
+            .map(|(rule, entry)| {
                 let compiled = CompiledRule {
                     entry: entry.clone(),
-                    program,
+                    program: OnceLock::new(),
                     idle: Mutex::new(Vec::new()),
                 };
-                Some((rule.clone(), compiled))
+                (rule.clone(), compiled)
             })
             .collect();
         Some(Self {
@@ -71,8 +72,29 @@ impl CompiledRules {
         })
     }
 
+    /// Compiles every rule not compiled yet, for servers that should not pay for it on
+    /// their first requests; returns how many rules run on the VM.
+    pub(crate) fn compile_all(&self) -> usize {
+        self.rules
+            .values()
+            .filter(|rule| self.program(rule).is_some())
+            .count()
+    }
+
+    /// How many rules were compiled so far and run on the VM.
     pub(crate) fn len(&self) -> usize {
-        self.rules.len()
+        self.rules
+            .values()
+            .filter(|rule| matches!(rule.program.get(), Some(Some(_))))
+            .count()
+    }
+
+    fn program<'a>(&self, rule: &'a CompiledRule) -> Option<&'a Arc<Program>> {
+        rule.program
+            .get_or_init(|| {
+                Compiler::compile_from_policy(&self.policy, &[rule.entry.as_str()]).ok()
+            })
+            .as_ref()
     }
 
     /// Evaluates `rule` over `input`; `None` when the rule was not compiled.
@@ -82,10 +104,11 @@ impl CompiledRules {
         input: &Value,
     ) -> Option<Result<Value, CompiledError>> {
         let compiled = self.rules.get(rule)?;
+        let program = self.program(compiled)?;
         let idle = compiled.idle.lock().ok()?.pop();
         let mut vm = match idle {
             Some(vm) => vm,
-            None => match self.machine(&compiled.program) {
+            None => match self.machine(program) {
                 Ok(vm) => vm,
                 Err(e) => return Some(Err(CompiledError::Other(e.to_string()))),
             },

@@ -305,9 +305,9 @@ impl PolicySet {
     }
 
     /// Compiles the prepared batch rules that read only `eligible` namespaces to regorus's
-    /// VM, which then evaluates them instead of the interpreter. Meant for the bundled
-    /// policies, whose results the tests compare between the two; call it after
-    /// [`PolicySet::prepare_for`] and after adding data.
+    /// VM (each on its first use), which then evaluates them instead of the interpreter.
+    /// Meant for the bundled policies, whose results the tests compare between the two;
+    /// call it after [`PolicySet::prepare_for`] and after adding data.
     pub fn compile_rules(
         &mut self,
         eligible: impl Fn(&Namespace) -> bool,
@@ -361,12 +361,19 @@ impl PolicySet {
                     .map(|rule| (rule.clone(), rule)),
             )
             .collect();
-        self.compiled = CompiledRules::compile(&mut self.engine, &rules, self.limits.eval_timeout)
-            .map(Arc::new);
+        self.compiled =
+            CompiledRules::new(&mut self.engine, &rules, self.limits.eval_timeout).map(Arc::new);
         self.prepare()
     }
 
-    /// How many batch rules run on regorus's VM.
+    /// Compiles now the batch rules [`PolicySet::compile_rules`] chose, which are otherwise
+    /// compiled on first use: a server is ready only once they are. Returns how many run on
+    /// regorus's VM.
+    pub fn compile_all_rules(&self) -> usize {
+        self.compiled.as_ref().map_or(0, |c| c.compile_all())
+    }
+
+    /// How many batch rules were compiled so far and run on regorus's VM.
     pub fn compiled_rule_count(&self) -> usize {
         self.compiled.as_ref().map_or(0, |c| c.len())
     }

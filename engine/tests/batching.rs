@@ -20,6 +20,18 @@ fn bundled() -> PolicySet {
     PolicySet::from_sources(files, &PolicyOptions::default()).expect("bundled policies compile")
 }
 
+/// The namespaces `tollgate test` runs by default: the catalogue's policies, without
+/// the libraries (whose conftest-named helpers, such as `deny_pattern`, would join every
+/// group and keep it off the VM).
+fn catalogue(policies: &PolicySet) -> Vec<Namespace> {
+    policies
+        .namespaces
+        .iter()
+        .filter(|n| n.annotations.as_ref().and_then(|a| a.id()).is_some())
+        .cloned()
+        .collect()
+}
+
 fn targets(dir: &str) -> Vec<Target> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(dir);
     let mut paths = Vec::new();
@@ -165,7 +177,7 @@ fn a_group_that_runs_out_of_time_names_the_flag() {
         policies.prepare_for(&namespaces).expect("prepare groups");
         if compile {
             policies.compile_rules(|_| true).expect("compiles");
-            assert!(policies.compiled_rule_count() > 0);
+            assert!(policies.compile_all_rules() > 0);
         }
         let file = input::parse(
             "pod.yaml",
@@ -281,7 +293,7 @@ fn assert_compiled_matches(data: Option<serde_json::Value>, dirs: &[&str]) -> us
         if let Some(data) = &data {
             policies.add_data_value(data.clone()).expect("data merges");
         }
-        let namespaces = policies.namespaces.clone();
+        let namespaces = catalogue(&policies);
         policies.prepare_for(&namespaces).expect("prepare groups");
         if compile {
             policies.compile_rules(|_| true).expect("compiles");
@@ -290,12 +302,7 @@ fn assert_compiled_matches(data: Option<serde_json::Value>, dirs: &[&str]) -> us
     };
     let (interpreted, namespaces) = prepared(false);
     let (compiled, _) = prepared(true);
-    assert_eq!(interpreted.compiled_rule_count(), 0);
-    assert!(
-        compiled.compiled_rule_count() > 10,
-        "{} rules compiled",
-        compiled.compiled_rule_count()
-    );
+    assert_eq!(compiled.compiled_rule_count(), 0, "compiled on first use");
     let mut findings = 0;
     for dir in dirs {
         let targets = targets(dir);
@@ -317,6 +324,13 @@ fn assert_compiled_matches(data: Option<serde_json::Value>, dirs: &[&str]) -> us
             .map(|r| r.failures.len() + r.warnings.len())
             .sum::<usize>();
     }
+    assert_eq!(interpreted.compiled_rule_count(), 0);
+    // Rules are compiled when first evaluated: one per object-kind group the fixtures hit.
+    assert!(
+        compiled.compiled_rule_count() >= 5,
+        "{} rules compiled",
+        compiled.compiled_rule_count()
+    );
     findings
 }
 
@@ -351,7 +365,7 @@ fn compiled_rules_report_what_the_interpreter_reports() {
 fn compiled_rules_match_the_interpreter_on_examples_and_relabelled_objects() {
     let mut interpreted = bundled();
     let mut compiled = bundled();
-    let namespaces = compiled.namespaces.clone();
+    let namespaces = catalogue(&compiled);
     interpreted
         .prepare_for(&namespaces)
         .expect("prepare groups");

@@ -213,6 +213,7 @@ impl AdmissionPolicies {
         set.prepare_for(&namespaces).map_err(|e| e.to_string())?;
         set.compile_rules(loaded.compiled)
             .map_err(|e| e.to_string())?;
+        set.compile_all_rules();
         Ok(Self {
             set,
             namespaces,
