@@ -60,7 +60,7 @@ warn contains result if {
 	input.kind == "Ingress"
 	not count(object.get(input, ["spec", "tls"], [])) > 0
 	result := {
-		"msg": sprintf("%s has no tls section; it serves plain HTTP", [k8s.name]),
+		"msg": sprintf("%s has no tls section; it serves plain HTTP", [data.tollgate.lib.kubernetes.name]),
 		"path": k8s.existing_path(input, ["spec", "tls"]),
 	}
 }

@@ -57,12 +57,12 @@ allowed_annotation(value) if value in {"", "runtime/default"}
 allowed_annotation(value) if startswith(value, "localhost/")
 
 # The appArmorProfile fields that are set, with the object holding them and its path.
-profiles contains {"who": "the pod", "obj": k8s.pod_spec, "path": k8s.pod_spec_path} if {
-	object.get(k8s.pod_spec, ["securityContext", "appArmorProfile"], null) != null
+profiles contains {"who": "the pod", "obj": data.tollgate.lib.kubernetes.pod_spec, "path": data.tollgate.lib.kubernetes.pod_spec_path} if {
+	object.get(data.tollgate.lib.kubernetes.pod_spec, ["securityContext", "appArmorProfile"], null) != null
 }
 
 profiles contains {"who": k8s.container_desc(c), "obj": c.container, "path": c.path} if {
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	object.get(c.container, ["securityContext", "appArmorProfile"], null) != null
 }
 
@@ -71,18 +71,18 @@ deny contains result if {
 	profile_type := object.get(p.obj, ["securityContext", "appArmorProfile", "type"], "")
 	not profile_type in allowed_types
 	result := {
-		"msg": sprintf("%s: %s must not set securityContext.appArmorProfile.type to \"%v\" (allowed: RuntimeDefault, Localhost)", [k8s.name, p.who, profile_type]),
+		"msg": sprintf("%s: %s must not set securityContext.appArmorProfile.type to \"%v\" (allowed: RuntimeDefault, Localhost)", [data.tollgate.lib.kubernetes.name, p.who, profile_type]),
 		"path": array.concat(p.path, k8s.existing_path(p.obj, ["securityContext", "appArmorProfile", "type"])),
 	}
 }
 
 deny contains result if {
-	k8s.is_workload
-	some key, value in k8s.pod_metadata.annotations
+	data.tollgate.lib.kubernetes.is_workload
+	some key, value in data.tollgate.lib.kubernetes.pod_metadata.annotations
 	startswith(key, annotation_prefix)
 	not allowed_annotation(value)
 	result := {
-		"msg": sprintf("%s: annotation %s=\"%v\" is forbidden (allowed: runtime/default, localhost/*)", [k8s.name, key, value]),
+		"msg": sprintf("%s: annotation %s=\"%v\" is forbidden (allowed: runtime/default, localhost/*)", [data.tollgate.lib.kubernetes.name, key, value]),
 		"path": array.concat(k8s.pod_metadata_path_of(input.kind), ["annotations", key]),
 	}
 }

@@ -51,11 +51,11 @@ allowed := {
 }
 
 deny contains result if {
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	some i, capability in c.container.securityContext.capabilities.add
 	not capability in allowed
 	result := {
-		"msg": sprintf("%s: %s must not add capability %v (securityContext.capabilities.add)", [k8s.name, k8s.container_desc(c), capability]),
+		"msg": sprintf("%s: %s must not add capability %v (securityContext.capabilities.add)", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c), capability]),
 		"path": array.concat(c.path, ["securityContext", "capabilities", "add", i]),
 	}
 }

@@ -41,9 +41,9 @@ import data.tollgate.lib.kubernetes as k8s
 
 deny contains result if {
 	some field in ["hostNetwork", "hostPID", "hostIPC"]
-	k8s.pod_spec[field] == true
+	data.tollgate.lib.kubernetes.pod_spec[field] == true
 	result := {
-		"msg": sprintf("%s: the pod must not set %s=true", [k8s.name, field]),
-		"path": array.concat(k8s.pod_spec_path, [field]),
+		"msg": sprintf("%s: the pod must not set %s=true", [data.tollgate.lib.kubernetes.name, field]),
+		"path": array.concat(data.tollgate.lib.kubernetes.pod_spec_path, [field]),
 	}
 }

@@ -44,10 +44,10 @@ import rego.v1
 import data.tollgate.lib.kubernetes as k8s
 
 deny contains result if {
-	some i, volume in k8s.pod_spec.volumes
+	some i, volume in data.tollgate.lib.kubernetes.pod_spec.volumes
 	volume.hostPath != null
 	result := {
-		"msg": sprintf("%s: volume \"%s\" must not use hostPath", [k8s.name, object.get(volume, "name", "")]),
-		"path": array.concat(k8s.pod_spec_path, ["volumes", i, "hostPath"]),
+		"msg": sprintf("%s: volume \"%s\" must not use hostPath", [data.tollgate.lib.kubernetes.name, object.get(volume, "name", "")]),
+		"path": array.concat(data.tollgate.lib.kubernetes.pod_spec_path, ["volumes", i, "hostPath"]),
 	}
 }

@@ -43,13 +43,13 @@ import rego.v1
 import data.tollgate.lib.kubernetes as k8s
 
 deny contains result if {
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	some j, port in c.container.ports
 	host_port := port.hostPort
 	host_port != null
 	host_port != 0
 	result := {
-		"msg": sprintf("%s: %s must not set hostPort %v", [k8s.name, k8s.container_desc(c), host_port]),
+		"msg": sprintf("%s: %s must not set hostPort %v", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c), host_port]),
 		"path": array.concat(c.path, ["ports", j, "hostPort"]),
 	}
 }

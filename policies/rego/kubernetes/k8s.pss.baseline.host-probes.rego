@@ -57,8 +57,8 @@ handler_parents := [
 ]
 
 deny contains result if {
-	k8s.minor >= 34
-	some c in k8s.containers
+	data.tollgate.lib.kubernetes.minor >= 34
+	some c in data.tollgate.lib.kubernetes.containers
 	some parent in handler_parents
 	some handler in ["httpGet", "tcpSocket"]
 	field := array.concat(parent, [handler, "host"])
@@ -66,7 +66,7 @@ deny contains result if {
 	is_string(host)
 	host != ""
 	result := {
-		"msg": sprintf("%s: %s must not set %s to \"%s\"", [k8s.name, k8s.container_desc(c), concat(".", field), host]),
+		"msg": sprintf("%s: %s must not set %s to \"%s\"", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c), concat(".", field), host]),
 		"path": array.concat(c.path, field),
 	}
 }

@@ -47,18 +47,18 @@ import rego.v1
 import data.tollgate.lib.kubernetes as k8s
 
 deny contains result if {
-	object.get(k8s.pod_spec, ["securityContext", "windowsOptions", "hostProcess"], false) == true
+	object.get(data.tollgate.lib.kubernetes.pod_spec, ["securityContext", "windowsOptions", "hostProcess"], false) == true
 	result := {
-		"msg": sprintf("%s: the pod must not set securityContext.windowsOptions.hostProcess=true", [k8s.name]),
-		"path": array.concat(k8s.pod_security_context_path, ["windowsOptions", "hostProcess"]),
+		"msg": sprintf("%s: the pod must not set securityContext.windowsOptions.hostProcess=true", [data.tollgate.lib.kubernetes.name]),
+		"path": array.concat(data.tollgate.lib.kubernetes.pod_security_context_path, ["windowsOptions", "hostProcess"]),
 	}
 }
 
 deny contains result if {
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	object.get(c.container, ["securityContext", "windowsOptions", "hostProcess"], false) == true
 	result := {
-		"msg": sprintf("%s: %s must not set securityContext.windowsOptions.hostProcess=true", [k8s.name, k8s.container_desc(c)]),
+		"msg": sprintf("%s: %s must not set securityContext.windowsOptions.hostProcess=true", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c)]),
 		"path": array.concat(c.path, ["securityContext", "windowsOptions", "hostProcess"]),
 	}
 }

@@ -42,10 +42,10 @@ import rego.v1
 import data.tollgate.lib.kubernetes as k8s
 
 deny contains result if {
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	object.get(c.container, ["securityContext", "privileged"], false) == true
 	result := {
-		"msg": sprintf("%s: %s must not set securityContext.privileged=true", [k8s.name, k8s.container_desc(c)]),
+		"msg": sprintf("%s: %s must not set securityContext.privileged=true", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c)]),
 		"path": array.concat(c.path, ["securityContext", "privileged"]),
 	}
 }

@@ -44,18 +44,18 @@ import data.tollgate.lib.kubernetes as k8s
 
 # PSA 1.35+: anything goes in a user namespace.
 relaxed if {
-	k8s.minor >= 35
-	k8s.user_namespace_pod
+	data.tollgate.lib.kubernetes.minor >= 35
+	data.tollgate.lib.kubernetes.user_namespace_pod
 }
 
 deny contains result if {
 	not relaxed
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	proc_mount := object.get(c.container, ["securityContext", "procMount"], null)
 	proc_mount != null
 	proc_mount != "Default"
 	result := {
-		"msg": sprintf("%s: %s must not set securityContext.procMount to \"%v\"", [k8s.name, k8s.container_desc(c), proc_mount]),
+		"msg": sprintf("%s: %s must not set securityContext.procMount to \"%v\"", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c), proc_mount]),
 		"path": array.concat(c.path, ["securityContext", "procMount"]),
 	}
 }

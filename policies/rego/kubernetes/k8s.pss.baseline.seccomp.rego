@@ -50,23 +50,23 @@ import data.tollgate.lib.kubernetes as k8s
 valid_types := {"RuntimeDefault", "Localhost"}
 
 # The seccompProfile fields that are set, with the object holding them and its path.
-profiles contains {"who": "the pod", "obj": k8s.pod_spec, "path": k8s.pod_spec_path} if {
-	object.get(k8s.pod_spec, ["securityContext", "seccompProfile"], null) != null
+profiles contains {"who": "the pod", "obj": data.tollgate.lib.kubernetes.pod_spec, "path": data.tollgate.lib.kubernetes.pod_spec_path} if {
+	object.get(data.tollgate.lib.kubernetes.pod_spec, ["securityContext", "seccompProfile"], null) != null
 }
 
 profiles contains {"who": k8s.container_desc(c), "obj": c.container, "path": c.path} if {
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	object.get(c.container, ["securityContext", "seccompProfile"], null) != null
 }
 
 # Policy 1.19+: the seccompProfile fields.
 deny contains result if {
-	k8s.minor >= 19
+	data.tollgate.lib.kubernetes.minor >= 19
 	some p in profiles
 	profile_type := object.get(p.obj, ["securityContext", "seccompProfile", "type"], "")
 	not profile_type in valid_types
 	result := {
-		"msg": sprintf("%s: %s must not set securityContext.seccompProfile.type to \"%v\"", [k8s.name, p.who, profile_type]),
+		"msg": sprintf("%s: %s must not set securityContext.seccompProfile.type to \"%v\"", [data.tollgate.lib.kubernetes.name, p.who, profile_type]),
 		"path": array.concat(p.path, k8s.existing_path(p.obj, ["securityContext", "seccompProfile", "type"])),
 	}
 }
@@ -79,7 +79,7 @@ container_annotation_prefix := "container.seccomp.security.alpha.kubernetes.io/"
 checked_annotation(key) if key == pod_annotation
 
 checked_annotation(key) if {
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	key == concat("", [container_annotation_prefix, c.container.name])
 }
 
@@ -88,13 +88,13 @@ valid_annotation(value) if value in {"runtime/default", "docker/default"}
 valid_annotation(value) if startswith(value, "localhost/")
 
 deny contains result if {
-	k8s.minor < 19
-	k8s.is_workload
-	some key, value in k8s.pod_metadata.annotations
+	data.tollgate.lib.kubernetes.minor < 19
+	data.tollgate.lib.kubernetes.is_workload
+	some key, value in data.tollgate.lib.kubernetes.pod_metadata.annotations
 	checked_annotation(key)
 	not valid_annotation(value)
 	result := {
-		"msg": sprintf("%s: annotation %s=\"%v\" is forbidden (allowed: runtime/default, docker/default, localhost/*)", [k8s.name, key, value]),
+		"msg": sprintf("%s: annotation %s=\"%v\" is forbidden (allowed: runtime/default, docker/default, localhost/*)", [data.tollgate.lib.kubernetes.name, key, value]),
 		"path": array.concat(k8s.pod_metadata_path_of(input.kind), ["annotations", key]),
 	}
 }

@@ -49,16 +49,16 @@ import data.tollgate.lib.kubernetes as k8s
 
 types_1_0 := {"", "container_t", "container_init_t", "container_kvm_t"}
 
-allowed_types := types_1_0 | {"container_engine_t"} if k8s.minor >= 31 else := types_1_0
+allowed_types := types_1_0 | {"container_engine_t"} if data.tollgate.lib.kubernetes.minor >= 31 else := types_1_0
 
 # Every seLinuxOptions that is set, with who set it and its path.
-options contains {"who": "the pod", "opts": opts, "path": array.concat(k8s.pod_security_context_path, ["seLinuxOptions"])} if {
-	opts := object.get(k8s.pod_spec, ["securityContext", "seLinuxOptions"], null)
+options contains {"who": "the pod", "opts": opts, "path": array.concat(data.tollgate.lib.kubernetes.pod_security_context_path, ["seLinuxOptions"])} if {
+	opts := object.get(data.tollgate.lib.kubernetes.pod_spec, ["securityContext", "seLinuxOptions"], null)
 	opts != null
 }
 
 options contains {"who": k8s.container_desc(c), "opts": opts, "path": array.concat(c.path, ["securityContext", "seLinuxOptions"])} if {
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	opts := object.get(c.container, ["securityContext", "seLinuxOptions"], null)
 	opts != null
 }
@@ -69,7 +69,7 @@ deny contains result if {
 	selinux_type != null
 	not selinux_type in allowed_types
 	result := {
-		"msg": sprintf("%s: %s must not set securityContext.seLinuxOptions.type to \"%v\"", [k8s.name, o.who, selinux_type]),
+		"msg": sprintf("%s: %s must not set securityContext.seLinuxOptions.type to \"%v\"", [data.tollgate.lib.kubernetes.name, o.who, selinux_type]),
 		"path": array.concat(o.path, ["type"]),
 	}
 }
@@ -81,7 +81,7 @@ deny contains result if {
 	value != null
 	value != ""
 	result := {
-		"msg": sprintf("%s: %s must not set securityContext.seLinuxOptions.%s", [k8s.name, o.who, field]),
+		"msg": sprintf("%s: %s must not set securityContext.seLinuxOptions.%s", [data.tollgate.lib.kubernetes.name, o.who, field]),
 		"path": array.concat(o.path, [field]),
 	}
 }

@@ -69,16 +69,16 @@ additions := [
 
 safe := safe_1_0 | {name |
 	some addition in additions
-	addition[0] <= k8s.minor
+	addition[0] <= data.tollgate.lib.kubernetes.minor
 	some name in addition[1]
 }
 
 deny contains result if {
-	some i, sysctl in object.get(k8s.pod_spec, ["securityContext", "sysctls"], [])
+	some i, sysctl in object.get(data.tollgate.lib.kubernetes.pod_spec, ["securityContext", "sysctls"], [])
 	sysctl_name := object.get(sysctl, "name", "")
 	not sysctl_name in safe
 	result := {
-		"msg": sprintf("%s: sysctl \"%v\" is not in the safe set of policy version 1.%d", [k8s.name, sysctl_name, k8s.minor]),
-		"path": array.concat(k8s.pod_security_context_path, k8s.existing_path(k8s.pod_security_context, ["sysctls", i, "name"])),
+		"msg": sprintf("%s: sysctl \"%v\" is not in the safe set of policy version 1.%d", [data.tollgate.lib.kubernetes.name, sysctl_name, data.tollgate.lib.kubernetes.minor]),
+		"path": array.concat(data.tollgate.lib.kubernetes.pod_security_context_path, k8s.existing_path(data.tollgate.lib.kubernetes.pod_security_context, ["sysctls", i, "name"])),
 	}
 }

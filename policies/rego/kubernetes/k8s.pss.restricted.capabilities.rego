@@ -49,29 +49,29 @@ import data.tollgate.lib.kubernetes as k8s
 drop_field := ["securityContext", "capabilities", "drop"]
 
 applies if {
-	k8s.minor >= 22
-	not k8s.pss_windows_exempt
+	data.tollgate.lib.kubernetes.minor >= 22
+	not data.tollgate.lib.kubernetes.pss_windows_exempt
 }
 
 drops_all(container) if "ALL" in object.get(container, drop_field, [])
 
 deny contains result if {
 	applies
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	not drops_all(c.container)
 	result := {
-		"msg": sprintf("%s: %s must set securityContext.capabilities.drop=[\"ALL\"]", [k8s.name, k8s.container_desc(c)]),
+		"msg": sprintf("%s: %s must set securityContext.capabilities.drop=[\"ALL\"]", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c)]),
 		"path": array.concat(c.path, k8s.existing_path(c.container, drop_field)),
 	}
 }
 
 deny contains result if {
 	applies
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	some i, capability in c.container.securityContext.capabilities.add
 	capability != "NET_BIND_SERVICE"
 	result := {
-		"msg": sprintf("%s: %s must not add capability %v (only NET_BIND_SERVICE may be added)", [k8s.name, k8s.container_desc(c), capability]),
+		"msg": sprintf("%s: %s must not add capability %v (only NET_BIND_SERVICE may be added)", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c), capability]),
 		"path": array.concat(c.path, ["securityContext", "capabilities", "add", i]),
 	}
 }

@@ -44,12 +44,12 @@ import data.tollgate.lib.kubernetes as k8s
 field := ["securityContext", "allowPrivilegeEscalation"]
 
 deny contains result if {
-	k8s.minor >= 8
-	not k8s.pss_windows_exempt
-	some c in k8s.containers
+	data.tollgate.lib.kubernetes.minor >= 8
+	not data.tollgate.lib.kubernetes.pss_windows_exempt
+	some c in data.tollgate.lib.kubernetes.containers
 	object.get(c.container, field, null) != false
 	result := {
-		"msg": sprintf("%s: %s must set securityContext.allowPrivilegeEscalation=false", [k8s.name, k8s.container_desc(c)]),
+		"msg": sprintf("%s: %s must set securityContext.allowPrivilegeEscalation=false", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c)]),
 		"path": array.concat(c.path, k8s.existing_path(c.container, field)),
 	}
 }

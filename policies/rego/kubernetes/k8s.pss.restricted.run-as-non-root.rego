@@ -49,27 +49,27 @@ field := ["securityContext", "runAsNonRoot"]
 
 # PSA 1.35+: skipped entirely for pods in a user namespace.
 relaxed if {
-	k8s.minor >= 35
-	k8s.user_namespace_pod
+	data.tollgate.lib.kubernetes.minor >= 35
+	data.tollgate.lib.kubernetes.user_namespace_pod
 }
 
-pod_value := object.get(k8s.pod_spec, field, null)
+pod_value := object.get(data.tollgate.lib.kubernetes.pod_spec, field, null)
 
 deny contains result if {
 	not relaxed
 	pod_value == false
 	result := {
-		"msg": sprintf("%s: the pod must not set securityContext.runAsNonRoot=false", [k8s.name]),
-		"path": array.concat(k8s.pod_spec_path, field),
+		"msg": sprintf("%s: the pod must not set securityContext.runAsNonRoot=false", [data.tollgate.lib.kubernetes.name]),
+		"path": array.concat(data.tollgate.lib.kubernetes.pod_spec_path, field),
 	}
 }
 
 deny contains result if {
 	not relaxed
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	object.get(c.container, field, null) == false
 	result := {
-		"msg": sprintf("%s: %s must not set securityContext.runAsNonRoot=false", [k8s.name, k8s.container_desc(c)]),
+		"msg": sprintf("%s: %s must not set securityContext.runAsNonRoot=false", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c)]),
 		"path": array.concat(c.path, field),
 	}
 }
@@ -79,10 +79,10 @@ deny contains result if {
 deny contains result if {
 	not relaxed
 	pod_value == null
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	object.get(c.container, field, null) == null
 	result := {
-		"msg": sprintf("%s: the pod or %s must set securityContext.runAsNonRoot=true", [k8s.name, k8s.container_desc(c)]),
+		"msg": sprintf("%s: the pod or %s must set securityContext.runAsNonRoot=true", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c)]),
 		"path": array.concat(c.path, k8s.existing_path(c.container, field)),
 	}
 }

@@ -45,31 +45,31 @@ import data.tollgate.lib.kubernetes as k8s
 field := ["securityContext", "runAsUser"]
 
 applies if {
-	k8s.minor >= 23
+	data.tollgate.lib.kubernetes.minor >= 23
 	not relaxed
 }
 
 # PSA 1.35+: skipped entirely for pods in a user namespace.
 relaxed if {
-	k8s.minor >= 35
-	k8s.user_namespace_pod
+	data.tollgate.lib.kubernetes.minor >= 35
+	data.tollgate.lib.kubernetes.user_namespace_pod
 }
 
 deny contains result if {
 	applies
-	object.get(k8s.pod_spec, field, null) == 0
+	object.get(data.tollgate.lib.kubernetes.pod_spec, field, null) == 0
 	result := {
-		"msg": sprintf("%s: the pod must not set securityContext.runAsUser=0", [k8s.name]),
-		"path": array.concat(k8s.pod_spec_path, field),
+		"msg": sprintf("%s: the pod must not set securityContext.runAsUser=0", [data.tollgate.lib.kubernetes.name]),
+		"path": array.concat(data.tollgate.lib.kubernetes.pod_spec_path, field),
 	}
 }
 
 deny contains result if {
 	applies
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	object.get(c.container, field, null) == 0
 	result := {
-		"msg": sprintf("%s: %s must not set securityContext.runAsUser=0", [k8s.name, k8s.container_desc(c)]),
+		"msg": sprintf("%s: %s must not set securityContext.runAsUser=0", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c)]),
 		"path": array.concat(c.path, field),
 	}
 }

@@ -50,31 +50,31 @@ field := ["securityContext", "seccompProfile"]
 type_field := array.concat(field, ["type"])
 
 applies if {
-	k8s.minor >= 19
-	not k8s.pss_windows_exempt
+	data.tollgate.lib.kubernetes.minor >= 19
+	not data.tollgate.lib.kubernetes.pss_windows_exempt
 }
 
 valid(obj) if object.get(obj, type_field, "") in valid_types
 
-pod_profile := object.get(k8s.pod_spec, field, null)
+pod_profile := object.get(data.tollgate.lib.kubernetes.pod_spec, field, null)
 
 deny contains result if {
 	applies
 	pod_profile != null
-	not valid(k8s.pod_spec)
+	not valid(data.tollgate.lib.kubernetes.pod_spec)
 	result := {
-		"msg": sprintf("%s: the pod must not set securityContext.seccompProfile.type to \"%v\"", [k8s.name, object.get(k8s.pod_spec, type_field, "")]),
-		"path": array.concat(k8s.pod_spec_path, k8s.existing_path(k8s.pod_spec, type_field)),
+		"msg": sprintf("%s: the pod must not set securityContext.seccompProfile.type to \"%v\"", [data.tollgate.lib.kubernetes.name, object.get(data.tollgate.lib.kubernetes.pod_spec, type_field, "")]),
+		"path": array.concat(data.tollgate.lib.kubernetes.pod_spec_path, k8s.existing_path(data.tollgate.lib.kubernetes.pod_spec, type_field)),
 	}
 }
 
 deny contains result if {
 	applies
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	object.get(c.container, field, null) != null
 	not valid(c.container)
 	result := {
-		"msg": sprintf("%s: %s must not set securityContext.seccompProfile.type to \"%v\"", [k8s.name, k8s.container_desc(c), object.get(c.container, type_field, "")]),
+		"msg": sprintf("%s: %s must not set securityContext.seccompProfile.type to \"%v\"", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c), object.get(c.container, type_field, "")]),
 		"path": array.concat(c.path, k8s.existing_path(c.container, type_field)),
 	}
 }
@@ -84,10 +84,10 @@ deny contains result if {
 deny contains result if {
 	applies
 	pod_profile == null
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	object.get(c.container, field, null) == null
 	result := {
-		"msg": sprintf("%s: the pod or %s must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\"", [k8s.name, k8s.container_desc(c)]),
+		"msg": sprintf("%s: the pod or %s must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\"", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c)]),
 		"path": array.concat(c.path, k8s.existing_path(c.container, field)),
 	}
 }

@@ -63,13 +63,13 @@ has_allowed_source(volume) if {
 }
 
 deny contains result if {
-	some i, volume in k8s.pod_spec.volumes
+	some i, volume in data.tollgate.lib.kubernetes.pod_spec.volumes
 	not has_allowed_source(volume)
 	some key, value in volume
 	key != "name"
 	value != null
 	result := {
-		"msg": sprintf("%s: volume \"%s\" must not use the %s volume type", [k8s.name, object.get(volume, "name", ""), key]),
-		"path": array.concat(k8s.pod_spec_path, ["volumes", i, key]),
+		"msg": sprintf("%s: volume \"%s\" must not use the %s volume type", [data.tollgate.lib.kubernetes.name, object.get(volume, "name", ""), key]),
+		"path": array.concat(data.tollgate.lib.kubernetes.pod_spec_path, ["volumes", i, key]),
 	}
 }

@@ -55,7 +55,7 @@ deny contains result if {
 	some i, subject in input.subjects
 	not exempt(subject)
 	result := {
-		"msg": sprintf("%s binds cluster-admin to %s %s", [k8s.name, subject_kind(subject), subject_name(subject)]),
+		"msg": sprintf("%s binds cluster-admin to %s %s", [data.tollgate.lib.kubernetes.name, subject_kind(subject), subject_name(subject)]),
 		"path": ["subjects", i],
 	}
 }

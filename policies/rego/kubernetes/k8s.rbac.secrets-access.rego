@@ -52,7 +52,7 @@ warn contains result if {
 	verbs := [v | some v in rule.verbs; v in read_verbs]
 	count(verbs) > 0
 	result := {
-		"msg": sprintf("%s: rules[%d] allows %s on secrets", [k8s.name, i, concat(", ", verbs)]),
+		"msg": sprintf("%s: rules[%d] allows %s on secrets", [data.tollgate.lib.kubernetes.name, i, concat(", ", verbs)]),
 		"path": ["rules", i, "verbs"],
 	}
 }

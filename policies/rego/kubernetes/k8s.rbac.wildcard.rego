@@ -45,7 +45,7 @@ deny contains result if {
 	wildcards := [x | some x in rule[field]; is_string(x); contains(x, "*")]
 	count(wildcards) > 0
 	result := {
-		"msg": sprintf("%s: rules[%d].%s has a wildcard (%s)", [k8s.name, i, field, concat(", ", wildcards)]),
+		"msg": sprintf("%s: rules[%d].%s has a wildcard (%s)", [data.tollgate.lib.kubernetes.name, i, field, concat(", ", wildcards)]),
 		"path": ["rules", i, field],
 	}
 }

@@ -47,7 +47,7 @@ warn contains result if {
 	input.kind == "Service"
 	input.spec.type == "NodePort"
 	result := {
-		"msg": sprintf("%s is of type NodePort, exposed on every node", [k8s.name]),
+		"msg": sprintf("%s is of type NodePort, exposed on every node", [data.tollgate.lib.kubernetes.name]),
 		"path": ["spec", "type"],
 	}
 }

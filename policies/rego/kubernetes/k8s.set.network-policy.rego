@@ -79,7 +79,7 @@ import rego.v1
 
 import data.tollgate.lib.kubernetes as k8s
 
-namespaces := {w.namespace | some w in k8s.set_workloads}
+namespaces := {w.namespace | some w in data.tollgate.lib.kubernetes.set_workloads}
 
 warn contains result if {
 	some ns in namespaces
@@ -127,7 +127,7 @@ namespace_docs[name] contains i if {
 	name := doc.contents.metadata.name
 }
 
-workload_indexes[w.namespace] contains w.index if some w in k8s.set_workloads
+workload_indexes[w.namespace] contains w.index if some w in data.tollgate.lib.kubernetes.set_workloads
 
 location(ns) := [min(namespace_docs[ns]), "contents", "metadata", "name"] if {
 	count(namespace_docs[ns]) > 0

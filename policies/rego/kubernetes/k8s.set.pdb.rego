@@ -81,7 +81,7 @@ import rego.v1
 import data.tollgate.lib.kubernetes as k8s
 
 warn contains result if {
-	some w in k8s.set_workloads
+	some w in data.tollgate.lib.kubernetes.set_workloads
 	w.object.kind in {"Deployment", "StatefulSet"}
 	replicas := w.object.spec.replicas
 	is_number(replicas)

@@ -79,7 +79,7 @@ import rego.v1
 import data.tollgate.lib.kubernetes as k8s
 
 deny contains result if {
-	count(k8s.set_workloads) > 0
+	count(data.tollgate.lib.kubernetes.set_workloads) > 0
 	some i, doc in input
 	svc := doc.contents
 	is_object(svc)
@@ -105,4 +105,4 @@ selects_some(selector, ns) if {
 }
 
 # The pod template labels of the workloads, by namespace, gathered once per run.
-labels_by_namespace[w.namespace] contains w.labels if some w in k8s.set_workloads
+labels_by_namespace[w.namespace] contains w.labels if some w in data.tollgate.lib.kubernetes.set_workloads

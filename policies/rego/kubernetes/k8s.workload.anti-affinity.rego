@@ -70,13 +70,13 @@ warn contains result if {
 	replicas >= 2
 	not spread
 	result := {
-		"msg": sprintf("%s runs %d replicas with neither podAntiAffinity nor topologySpreadConstraints", [k8s.name, replicas]),
-		"path": k8s.existing_path(input, array.concat(k8s.pod_spec_path, ["affinity", "podAntiAffinity"])),
+		"msg": sprintf("%s runs %d replicas with neither podAntiAffinity nor topologySpreadConstraints", [data.tollgate.lib.kubernetes.name, replicas]),
+		"path": k8s.existing_path(input, array.concat(data.tollgate.lib.kubernetes.pod_spec_path, ["affinity", "podAntiAffinity"])),
 	}
 }
 
-spread if count(k8s.pod_spec.topologySpreadConstraints) > 0
+spread if count(data.tollgate.lib.kubernetes.pod_spec.topologySpreadConstraints) > 0
 
-spread if count(k8s.pod_spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution) > 0
+spread if count(data.tollgate.lib.kubernetes.pod_spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution) > 0
 
-spread if count(k8s.pod_spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution) > 0
+spread if count(data.tollgate.lib.kubernetes.pod_spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution) > 0

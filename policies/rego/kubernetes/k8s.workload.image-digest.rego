@@ -39,12 +39,12 @@ import rego.v1
 import data.tollgate.lib.kubernetes as k8s
 
 warn contains result if {
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	image := c.container.image
 	is_string(image)
 	not regex.match(`@sha256:[a-f0-9]{64}$`, image)
 	result := {
-		"msg": sprintf("%s: %s uses image \"%s\" without an @sha256: digest", [k8s.name, k8s.container_desc(c), image]),
+		"msg": sprintf("%s: %s uses image \"%s\" without an @sha256: digest", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c), image]),
 		"path": array.concat(c.path, ["image"]),
 	}
 }

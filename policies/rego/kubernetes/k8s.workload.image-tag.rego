@@ -56,13 +56,13 @@ import rego.v1
 import data.tollgate.lib.kubernetes as k8s
 
 deny contains result if {
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	image := c.container.image
 	is_string(image)
 	not contains(image, "@")
 	problem := tag_problem(image)
 	result := {
-		"msg": sprintf("%s: %s uses image \"%s\" %s", [k8s.name, k8s.container_desc(c), image, problem]),
+		"msg": sprintf("%s: %s uses image \"%s\" %s", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c), image, problem]),
 		"path": array.concat(c.path, ["image"]),
 	}
 }

@@ -63,11 +63,11 @@ long_running_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "
 
 warn contains result if {
 	input.kind in long_running_kinds
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	c.field == "containers"
 	not c.container.livenessProbe
 	result := {
-		"msg": sprintf("%s: %s has no livenessProbe", [k8s.name, k8s.container_desc(c)]),
+		"msg": sprintf("%s: %s has no livenessProbe", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c)]),
 		"path": c.path,
 	}
 }

@@ -44,11 +44,11 @@ import rego.v1
 import data.tollgate.lib.kubernetes as k8s
 
 deny contains result if {
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	c.field != "ephemeralContainers"
 	not c.container.resources.limits.memory
 	result := {
-		"msg": sprintf("%s: %s has no memory limit", [k8s.name, k8s.container_desc(c)]),
+		"msg": sprintf("%s: %s has no memory limit", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c)]),
 		"path": array.concat(c.path, k8s.existing_path(c.container, ["resources", "limits", "memory"])),
 	}
 }

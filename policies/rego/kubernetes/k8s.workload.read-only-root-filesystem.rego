@@ -43,11 +43,11 @@ import rego.v1
 import data.tollgate.lib.kubernetes as k8s
 
 deny contains result if {
-	not k8s.is_windows
-	some c in k8s.containers
+	not data.tollgate.lib.kubernetes.is_windows
+	some c in data.tollgate.lib.kubernetes.containers
 	not c.container.securityContext.readOnlyRootFilesystem == true
 	result := {
-		"msg": sprintf("%s: %s does not set readOnlyRootFilesystem: true", [k8s.name, k8s.container_desc(c)]),
+		"msg": sprintf("%s: %s does not set readOnlyRootFilesystem: true", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c)]),
 		"path": array.concat(c.path, k8s.existing_path(c.container, ["securityContext", "readOnlyRootFilesystem"])),
 	}
 }

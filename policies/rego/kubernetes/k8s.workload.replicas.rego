@@ -60,7 +60,7 @@ warn contains result if {
 	is_number(replicas)
 	replicas < 2
 	result := {
-		"msg": sprintf("%s runs %d replica(s); use at least 2", [k8s.name, replicas]),
+		"msg": sprintf("%s runs %d replica(s); use at least 2", [data.tollgate.lib.kubernetes.name, replicas]),
 		"path": k8s.existing_path(input, ["spec", "replicas"]),
 	}
 }

@@ -46,12 +46,12 @@ import rego.v1
 import data.tollgate.lib.kubernetes as k8s
 
 deny contains result if {
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	c.field != "ephemeralContainers"
 	missing := [r | some r in ["cpu", "memory"]; not has_request(c.container, r)]
 	count(missing) > 0
 	result := {
-		"msg": sprintf("%s: %s has no %s request", [k8s.name, k8s.container_desc(c), concat(" and ", missing)]),
+		"msg": sprintf("%s: %s has no %s request", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c), concat(" and ", missing)]),
 		"path": array.concat(c.path, k8s.existing_path(c.container, ["resources", "requests"])),
 	}
 }

@@ -62,7 +62,7 @@ benign_word_pattern := `(?i)(tokens|tokeniz[a-z]*)`
 not_secret_suffix_pattern := `(?i)(_file|_path|_dir|_url|_uri|_endpoint|_host|_name|_ref|_key_id|_id|_ttl|_expiry|_timeout|_length|_size|_limit|_count|_enabled|_type|_header)$`
 
 deny contains result if {
-	some c in k8s.containers
+	some c in data.tollgate.lib.kubernetes.containers
 	some i, env in c.container.env
 	is_string(env.name)
 	regex.match(secret_name_pattern, regex.replace(env.name, benign_word_pattern, ""))
@@ -70,7 +70,7 @@ deny contains result if {
 	value := env.value
 	literal(value)
 	result := {
-		"msg": sprintf("%s: %s sets env %s to a literal value; take it from a Secret", [k8s.name, k8s.container_desc(c), env.name]),
+		"msg": sprintf("%s: %s sets env %s to a literal value; take it from a Secret", [data.tollgate.lib.kubernetes.name, k8s.container_desc(c), env.name]),
 		"path": array.concat(c.path, ["env", i, "value"]),
 	}
 }

@@ -42,24 +42,24 @@ import rego.v1
 import data.tollgate.lib.kubernetes as k8s
 
 # serviceAccount is the deprecated alias of serviceAccountName.
-service_account := object.get(k8s.pod_spec, "serviceAccountName", object.get(k8s.pod_spec, "serviceAccount", "default"))
+service_account := object.get(data.tollgate.lib.kubernetes.pod_spec, "serviceAccountName", object.get(data.tollgate.lib.kubernetes.pod_spec, "serviceAccount", "default"))
 
 warn contains result if {
-	k8s.is_workload
-	not "automountServiceAccountToken" in object.keys(k8s.pod_spec)
+	data.tollgate.lib.kubernetes.is_workload
+	not "automountServiceAccountToken" in object.keys(data.tollgate.lib.kubernetes.pod_spec)
 	result := {
-		"msg": sprintf("%s mounts a service account token by default; set automountServiceAccountToken: false", [k8s.name]),
-		"path": k8s.pod_spec_path,
+		"msg": sprintf("%s mounts a service account token by default; set automountServiceAccountToken: false", [data.tollgate.lib.kubernetes.name]),
+		"path": data.tollgate.lib.kubernetes.pod_spec_path,
 	}
 }
 
 warn contains result if {
-	k8s.is_workload
-	automount := k8s.pod_spec.automountServiceAccountToken
+	data.tollgate.lib.kubernetes.is_workload
+	automount := data.tollgate.lib.kubernetes.pod_spec.automountServiceAccountToken
 	automount != false
 	service_account in {"default", ""}
 	result := {
-		"msg": sprintf("%s sets automountServiceAccountToken: %v under the default service account; use a dedicated serviceAccountName or set it to false", [k8s.name, automount]),
-		"path": array.concat(k8s.pod_spec_path, ["automountServiceAccountToken"]),
+		"msg": sprintf("%s sets automountServiceAccountToken: %v under the default service account; use a dedicated serviceAccountName or set it to false", [data.tollgate.lib.kubernetes.name, automount]),
+		"path": array.concat(data.tollgate.lib.kubernetes.pod_spec_path, ["automountServiceAccountToken"]),
 	}
 }
