@@ -519,21 +519,11 @@ fn unreadable_documents_are_errors_with_their_line() {
         max_file_bytes: 10,
         ..Limits::default()
     };
-    let dir = tempdir();
-    let big = dir.join("big.json");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let big = dir.path().join("big.json");
     std::fs::write(&big, bytes).expect("write");
     let error = sbom::load(&big.display().to_string(), &limits).expect_err("too big");
     assert!(error.to_string().contains("--max-file-size"), "{error}");
-}
-
-fn tempdir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "tollgate-sbom-{}-{:?}",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
 }
 
 #[test]
@@ -783,8 +773,8 @@ fn policies_give_the_same_findings_with_and_without_the_index() {
             {"purl": "pkg:npm/%40scope/lib-20@1.8.0", "versions": "=1.8.0"},
         ],
     }}}));
-    let dir = tempdir();
-    let generated = dir.join("varied.cdx.json");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let generated = dir.path().join("varied.cdx.json");
     std::fs::write(&generated, varied_cyclonedx(240)).expect("writes");
     let own = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/sbom");
     let mut files = all_shared_files();
