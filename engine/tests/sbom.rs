@@ -858,3 +858,81 @@ fn a_large_sbom_checked_in_parallel_gives_the_sequential_results() {
             .all(|r| r.failures.iter().all(|f| f.location.position.line > 1))
     );
 }
+
+/// Two SBOM policies run on regorus's VM (`PolicySet::compile_rules`): on every real
+/// SBOM, our fixtures (with and without their index) and a large varied one, each policy
+/// on the VM reports what it reports on the interpreter.
+#[test]
+fn sbom_policies_on_the_vm_report_what_the_interpreter_reports() {
+    let data = json!({"tollgate": {"sbom": {
+        "denied_licenses": ["AGPL-3.0-only", "GPL-3.0-or-later", "Some License"],
+        "denied_packages": [{"purl": "pkg:npm/lib-*", "versions": ">=1.0.0, <2.5"}],
+    }}});
+    let (interpreted, namespaces) = bundled_sbom_policies(data.clone());
+    let (mut compiled, _) = bundled_sbom_policies(data);
+    compiled.compile_rules(|_| true).expect("compiles");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let generated = dir.path().join("varied.cdx.json");
+    std::fs::write(&generated, varied_cyclonedx(1_500)).expect("writes");
+    let own = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/sbom");
+    let mut files = all_shared_files();
+    files.extend([
+        own.join("denied.spdx.json"),
+        own.join("clean.cdx.json"),
+        generated,
+    ]);
+    let mut findings = 0;
+    for file in &files {
+        let indexed = load(file);
+        let mut bare = load(file);
+        if let Value::Object(fields) = &mut bare.normalized.value {
+            fields.remove("index");
+        }
+        // Without the index the policies are quadratic in the packages (their unit tests'
+        // inputs are small).
+        let inputs = if indexed.normalized.package_count() < 1_000 {
+            vec![&indexed, &bare]
+        } else {
+            vec![&indexed]
+        };
+        for sbom in inputs {
+            let subject = sbom::check::SbomSubject { sbom };
+            for namespace in &namespaces {
+                let check = |policies: &PolicySet| {
+                    tollgate_engine::check::check_input(
+                        policies,
+                        std::slice::from_ref(namespace),
+                        &sbom.normalized.value,
+                        &subject,
+                        &sbom.file.path,
+                    )
+                    .expect("evaluates")
+                };
+                let expected = check(&interpreted);
+                assert_eq!(
+                    check(&compiled),
+                    expected,
+                    "{} {}",
+                    file.display(),
+                    namespace.name
+                );
+                findings += expected
+                    .iter()
+                    .map(|r| r.failures.len() + r.warnings.len())
+                    .sum::<usize>();
+            }
+        }
+    }
+    assert!(findings > 1_000, "{findings} findings");
+    assert_eq!(interpreted.compiled_rule_count(), 0);
+    assert_eq!(
+        compiled.compiled_rule_count(),
+        2,
+        "ntia-minimum and license-unknown"
+    );
+    let large = load(&files[files.len() - 1]);
+    assert_eq!(
+        policy_findings(&compiled, &namespaces, &large),
+        policy_findings(&interpreted, &namespaces, &large)
+    );
+}
