@@ -3,7 +3,7 @@
 //! adds on top: annotated policies run only on their kind of input, findings carry their
 //! policy's metadata, and ignores turn findings into exceptions.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 use regorus::Value as RegoValue;
@@ -13,6 +13,7 @@ use crate::compiled::CompiledError;
 use crate::ignores;
 use crate::input::{InputFile, InputKind, PathSegment, Position};
 use crate::policy::{CheckRule, Namespace, PolicySet, RuleKind};
+use crate::rego_value;
 use crate::report::{CheckResult, FileError, Finding, Location};
 
 /// What an evaluation's input came from: it places findings and knows the ignores that
@@ -165,7 +166,7 @@ pub fn check_file(
             message,
         };
         if !raw.is_empty() {
-            let input = to_rego(&document.value);
+            let input = rego_value::from_json(&document.value);
             engine.set_input(input.clone());
             let subject = DocumentSubject { file, index };
             evaluate(
@@ -185,7 +186,7 @@ pub fn check_file(
                 position: Some(file.locate(index, &e.path)),
                 message: e.message,
             })?;
-            let input = to_rego(&sbom.value);
+            let input = rego_value::from_json(&sbom.value);
             engine.set_input(input.clone());
             let subject = crate::sbom::check::InputFileSubject {
                 file,
@@ -275,7 +276,7 @@ pub struct RegoInput(RegoValue);
 
 impl RegoInput {
     pub fn from_json(value: &Value) -> Self {
-        Self(to_rego(value))
+        Self(rego_value::from_json(value))
     }
 
     /// The field `key` of this input (undefined when it has none), sharing its data.
@@ -308,7 +309,7 @@ pub fn check_input_each(
     subject: &(dyn Subject + Sync),
     label: &str,
 ) -> Result<Vec<CheckResult>, FileError> {
-    let input = to_rego_split(input);
+    let input = rego_value::from_json_split(input);
     namespaces
         .par_iter()
         .map(|namespace| {
@@ -357,38 +358,6 @@ pub fn check_combined(
     check_input(policies, namespaces, &subject.input(), &subject, COMBINED)
 }
 
-fn to_rego(value: &Value) -> RegoValue {
-    serde::Deserialize::deserialize(value).unwrap_or(RegoValue::Undefined)
-}
-
-/// Arrays at least this long convert on every core, an element per task.
-const PARALLEL_ELEMENTS: usize = 1_024;
-
-/// [`to_rego`], with the long arrays of a top-level object (an SBOM's packages and
-/// relationships) converted on every core.
-fn to_rego_split(value: &Value) -> RegoValue {
-    let Value::Object(fields) = value else {
-        return to_rego(value);
-    };
-    let converted: BTreeMap<RegoValue, RegoValue> = fields
-        .iter()
-        .map(|(key, field)| {
-            let field = match field {
-                Value::Array(items) if items.len() >= PARALLEL_ELEMENTS => RegoValue::from(
-                    items
-                        .par_iter()
-                        .with_min_len(PARALLEL_ELEMENTS / 4)
-                        .map(to_rego)
-                        .collect::<Vec<_>>(),
-                ),
-                other => to_rego(other),
-            };
-            (RegoValue::from(key.as_str()), field)
-        })
-        .collect();
-    RegoValue::from(converted)
-}
-
 fn set_conftest_file(engine: &mut regorus::Engine, path: &str) {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.into());
     let name = absolute
@@ -400,7 +369,7 @@ fn set_conftest_file(engine: &mut regorus::Engine, path: &str) {
         .map(|d| d.display().to_string())
         .unwrap_or_default();
     // The key is new to `data`, so the merge cannot conflict.
-    let _ = engine.add_data(to_rego(
+    let _ = engine.add_data(rego_value::from_json(
         &json!({"conftest": {"file": {"name": name, "dir": dir}}}),
     ));
 }

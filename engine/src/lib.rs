@@ -11,6 +11,7 @@ pub mod input;
 pub mod limits;
 pub mod oci;
 pub mod policy;
+mod rego_value;
 pub mod report;
 pub mod run;
 pub mod sbom;
