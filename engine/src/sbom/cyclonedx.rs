@@ -480,13 +480,13 @@ fn component_value(item: &Flat<'_>, out: &mut Diagnostics, licenses: &mut licens
     let owner = label(component, &item.id);
     out.require(
         component.kind.as_deref(),
-        &at.key("type"),
-        &format!("type of {owner}"),
+        || at.key("type"),
+        || format!("type of {owner}"),
     );
     out.require(
         component.name.as_deref(),
-        &at.key("name"),
-        &format!("name of {owner}"),
+        || at.key("name"),
+        || format!("name of {owner}"),
     );
     let mut hashes = Map::new();
     for (index, hash) in component.hashes.iter().enumerate() {

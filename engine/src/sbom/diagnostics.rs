@@ -169,10 +169,17 @@ impl Diagnostics {
         self.0.push(Diagnostic::new(code, path.0.clone(), message));
     }
 
-    /// `SBOM001` when `value` is absent or blank.
-    pub fn require(&mut self, value: Option<&str>, path: &Path, what: &str) {
+    /// `SBOM001` when `value` is absent or blank. Where and what are worked out only
+    /// then: a large SBOM checks hundreds of thousands of present fields.
+    pub fn require(
+        &mut self,
+        value: Option<&str>,
+        path: impl FnOnce() -> Path,
+        what: impl FnOnce() -> String,
+    ) {
         if value.is_none_or(|v| v.trim().is_empty()) {
-            self.push(Code::MissingField, path, format!("{what} is missing"));
+            let message = format!("{} is missing", what());
+            self.push(Code::MissingField, &path(), message);
         }
     }
 }

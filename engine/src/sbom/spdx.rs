@@ -287,10 +287,17 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn reference(&mut self, reference: &str, path: &Path, what: &str) {
+    /// A dangling reference is reported; where and what are worked out only then.
+    fn reference(
+        &mut self,
+        reference: &str,
+        path: impl FnOnce() -> Path,
+        what: impl FnOnce() -> String,
+    ) {
         if self.resolves(reference) {
             return;
         }
+        let (path, what) = (path(), what());
         let why = match reference.split_once(':') {
             Some((document, _)) if document.starts_with("DocumentRef-") => {
                 format!("external document {document} is not declared in externalDocumentRefs")
@@ -299,7 +306,7 @@ impl<'a> Validator<'a> {
         };
         self.out.push(
             Code::DanglingReference,
-            path,
+            &path,
             format!("{what} refers to {reference:?}: {why}"),
         );
     }
@@ -337,13 +344,13 @@ pub fn normalize(document: &Document) -> Normalized {
         let at = root.key("externalDocumentRefs").index(index);
         v.out.require(
             reference.external_document_id.as_deref(),
-            &at.key("externalDocumentId"),
-            "externalDocumentId of an external document reference",
+            || at.key("externalDocumentId"),
+            || "externalDocumentId of an external document reference".into(),
         );
         v.out.require(
             reference.spdx_document.as_deref(),
-            &at.key("spdxDocument"),
-            "spdxDocument of an external document reference",
+            || at.key("spdxDocument"),
+            || "spdxDocument of an external document reference".into(),
         );
         match &reference.checksum {
             Some(checksum) => {
@@ -377,13 +384,13 @@ pub fn normalize(document: &Document) -> Normalized {
         let at = root.key("hasExtractedLicensingInfos").index(index);
         v.out.require(
             extracted.license_id.as_deref(),
-            &at.key("licenseId"),
-            "licenseId of an extracted license",
+            || at.key("licenseId"),
+            || "licenseId of an extracted license".into(),
         );
         v.out.require(
             extracted.extracted_text.as_deref(),
-            &at.key("extractedText"),
-            "extractedText of an extracted license",
+            || at.key("extractedText"),
+            || "extractedText of an extracted license".into(),
         );
         if let Some(id) = extracted.license_id.as_deref() {
             if !id.starts_with("LicenseRef-") {
@@ -419,13 +426,13 @@ pub fn normalize(document: &Document) -> Normalized {
         };
         v.out.require(
             file.spdx_id.as_deref(),
-            &at.key("SPDXID"),
-            &format!("SPDXID of {owner}"),
+            || at.key("SPDXID"),
+            || format!("SPDXID of {owner}"),
         );
         v.out.require(
             file.file_name.as_deref(),
-            &at.key("fileName"),
-            &format!("fileName of files[{index}]"),
+            || at.key("fileName"),
+            || format!("fileName of files[{index}]"),
         );
         v.checksums(&file.checksums, &at.key("checksums"), &owner);
         v.license(
@@ -446,14 +453,14 @@ pub fn normalize(document: &Document) -> Normalized {
         let owner = format!("snippets[{index}]");
         v.out.require(
             snippet.spdx_id.as_deref(),
-            &at.key("SPDXID"),
-            &format!("SPDXID of {owner}"),
+            || at.key("SPDXID"),
+            || format!("SPDXID of {owner}"),
         );
         match snippet.snippet_from_file.as_deref() {
             Some(file) => v.reference(
                 file,
-                &at.key("snippetFromFile"),
-                &format!("snippetFromFile of {owner}"),
+                || at.key("snippetFromFile"),
+                || format!("snippetFromFile of {owner}"),
             ),
             None => v.out.push(
                 Code::MissingField,
@@ -482,7 +489,7 @@ pub fn normalize(document: &Document) -> Normalized {
     let mut relationship_origins = Vec::new();
     for (index, described) in document.document_describes.iter().enumerate() {
         let at = root.key("documentDescribes").index(index);
-        v.reference(described, &at, "documentDescribes");
+        v.reference(described, || at.clone(), || "documentDescribes".into());
         if !describes.contains(described) {
             describes.push(described.clone());
             describes_origins.push(at.0.clone());
@@ -497,18 +504,18 @@ pub fn normalize(document: &Document) -> Normalized {
         let to = relationship.related_spdx_element.as_deref();
         v.out.require(
             from,
-            &at.key("spdxElementId"),
-            &format!("spdxElementId of relationships[{index}]"),
+            || at.key("spdxElementId"),
+            || format!("spdxElementId of relationships[{index}]"),
         );
         v.out.require(
             kind,
-            &at.key("relationshipType"),
-            &format!("relationshipType of relationships[{index}]"),
+            || at.key("relationshipType"),
+            || format!("relationshipType of relationships[{index}]"),
         );
         v.out.require(
             to,
-            &at.key("relatedSpdxElement"),
-            &format!("relatedSpdxElement of relationships[{index}]"),
+            || at.key("relatedSpdxElement"),
+            || format!("relatedSpdxElement of relationships[{index}]"),
         );
         if let Some(kind) = kind.filter(|k| !RELATIONSHIP_TYPES.contains(k)) {
             v.out.push(
@@ -520,15 +527,15 @@ pub fn normalize(document: &Document) -> Normalized {
         if let Some(from) = from {
             v.reference(
                 from,
-                &at.key("spdxElementId"),
-                &format!("relationships[{index}]"),
+                || at.key("spdxElementId"),
+                || format!("relationships[{index}]"),
             );
         }
         if let Some(to) = to.filter(|t| *t != "NONE" && *t != "NOASSERTION") {
             v.reference(
                 to,
-                &at.key("relatedSpdxElement"),
-                &format!("relationships[{index}]"),
+                || at.key("relatedSpdxElement"),
+                || format!("relationships[{index}]"),
             );
         }
         let (Some(from), Some(kind), Some(to)) = (from, kind, to) else {
@@ -643,13 +650,13 @@ fn validate_document<'a>(document: &'a Document, v: &mut Validator<'a>, root: &P
     }
     v.out.require(
         document.name.as_deref(),
-        &root.key("name"),
-        "name of the document",
+        || root.key("name"),
+        || "name of the document".into(),
     );
     v.out.require(
         document.document_namespace.as_deref(),
-        &root.key("documentNamespace"),
-        "documentNamespace",
+        || root.key("documentNamespace"),
+        || "documentNamespace".into(),
     );
     let Some(creation) = &document.creation_info else {
         v.out.push(
@@ -742,34 +749,34 @@ fn package_value(package: &Package, index: usize, at: &Path, v: &mut Validator<'
     let owner = label(package, index);
     v.out.require(
         package.spdx_id.as_deref(),
-        &at.key("SPDXID"),
-        &format!("SPDXID of {owner}"),
+        || at.key("SPDXID"),
+        || format!("SPDXID of {owner}"),
     );
     v.out.require(
         package.name.as_deref(),
-        &at.key("name"),
-        &format!("name of {owner}"),
+        || at.key("name"),
+        || format!("name of {owner}"),
     );
     v.out.require(
         package.download_location.as_deref(),
-        &at.key("downloadLocation"),
-        &format!("downloadLocation of {owner}"),
+        || at.key("downloadLocation"),
+        || format!("downloadLocation of {owner}"),
     );
     if v.version == "2.2" {
         v.out.require(
             package.license_concluded.as_deref(),
-            &at.key("licenseConcluded"),
-            &format!("licenseConcluded of {owner} (required by SPDX 2.2)"),
+            || at.key("licenseConcluded"),
+            || format!("licenseConcluded of {owner} (required by SPDX 2.2)"),
         );
         v.out.require(
             package.license_declared.as_deref(),
-            &at.key("licenseDeclared"),
-            &format!("licenseDeclared of {owner} (required by SPDX 2.2)"),
+            || at.key("licenseDeclared"),
+            || format!("licenseDeclared of {owner} (required by SPDX 2.2)"),
         );
         v.out.require(
             package.copyright_text.as_deref(),
-            &at.key("copyrightText"),
-            &format!("copyrightText of {owner} (required by SPDX 2.2)"),
+            || at.key("copyrightText"),
+            || format!("copyrightText of {owner} (required by SPDX 2.2)"),
         );
     }
     let hashes = v.checksums(&package.checksums, &at.key("checksums"), &owner);
@@ -779,18 +786,18 @@ fn package_value(package: &Package, index: usize, at: &Path, v: &mut Validator<'
         let r = at.key("externalRefs").index(i);
         v.out.require(
             reference.reference_category.as_deref(),
-            &r.key("referenceCategory"),
-            &format!("referenceCategory of an external reference of {owner}"),
+            || r.key("referenceCategory"),
+            || format!("referenceCategory of an external reference of {owner}"),
         );
         v.out.require(
             reference.reference_type.as_deref(),
-            &r.key("referenceType"),
-            &format!("referenceType of an external reference of {owner}"),
+            || r.key("referenceType"),
+            || format!("referenceType of an external reference of {owner}"),
         );
         v.out.require(
             reference.reference_locator.as_deref(),
-            &r.key("referenceLocator"),
-            &format!("referenceLocator of an external reference of {owner}"),
+            || r.key("referenceLocator"),
+            || format!("referenceLocator of an external reference of {owner}"),
         );
         let Some(locator) = reference.reference_locator.as_deref() else {
             continue;
@@ -828,8 +835,8 @@ fn package_value(package: &Package, index: usize, at: &Path, v: &mut Validator<'
     for (i, reference) in package.has_files.iter().enumerate() {
         v.reference(
             reference,
-            &at.key("hasFiles").index(i),
-            &format!("hasFiles of {owner}"),
+            || at.key("hasFiles").index(i),
+            || format!("hasFiles of {owner}"),
         );
     }
     let declared = v.license(
