@@ -40,14 +40,14 @@ denied_packages := data.tollgate.sbom.denied_packages if {
 # Every entry as {purl, versions, reason}.
 entries := [entry(e) | some e in denied_packages]
 
-entry(e) := {"purl": pattern, "versions": exact(version), "reason": ""} if {
+entry(e) := {"purl": pattern, "versions": exact_range(version), "reason": ""} if {
 	is_string(e)
 	[pattern, version] := sbom.split_pattern(e)
 }
 
 entry(e) := {
 	"purl": pattern,
-	"versions": concat(", ", [v | some v in [exact(version), object.get(e, "versions", "")]; v != ""]),
+	"versions": concat(", ", [v | some v in [exact_range(version), object.get(e, "versions", "")]; v != ""]),
 	"reason": object.get(e, "reason", ""),
 } if {
 	is_object(e)
@@ -55,12 +55,12 @@ entry(e) := {
 }
 
 # `@1.2.3` in a pattern is the range `=1.2.3`.
-exact("") := ""
+exact_range("") := ""
 
-exact(version) := sprintf("=%s", [version]) if version != ""
+exact_range(version) := sprintf("=%s", [version]) if version != ""
 
 # Entries by their exact pattern, and those with wildcards.
-exact := {key: matching |
+exact_entries := {key: matching |
 	some key in {sbom.canonical_purl(e.purl) | some e in entries; not wildcard(e.purl)}
 	matching := [e | some e in entries; sbom.canonical_purl(e.purl) == key]
 }
@@ -100,7 +100,7 @@ glob_matches(e, key) if {
 # versions: exact patterns are looked up in sbom.purl_index, wildcard patterns are matched
 # against each distinct base once.
 matches contains [i, e] if {
-	some key, matching in exact
+	some key, matching in exact_entries
 	some i in sbom.purl_index[key]
 	some e in matching
 }
