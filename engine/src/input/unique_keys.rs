@@ -5,6 +5,7 @@
 use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, Error, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
 /// Deserializes like [`Value`], failing on the second occurrence of a key in an object.
@@ -68,11 +69,15 @@ impl<'de> Visitor<'de> for UniqueKeysVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut object = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if object.contains_key(&key) {
-                return Err(A::Error::custom(format!("duplicate key {key:?}")));
+            match object.entry(key) {
+                Entry::Occupied(entry) => {
+                    return Err(A::Error::custom(format!("duplicate key {:?}", entry.key())));
+                }
+                Entry::Vacant(entry) => {
+                    let UniqueKeys(value) = map.next_value()?;
+                    entry.insert(value);
+                }
             }
-            let UniqueKeys(value) = map.next_value()?;
-            object.insert(key, value);
         }
         Ok(Value::Object(object))
     }

@@ -7,7 +7,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
 use serde_json::{Map, Value};
+
+use super::PARALLEL_CHUNK;
 
 /// The index of a normalised document (`packages`, `relationships` and `describes`
 /// already built):
@@ -22,54 +25,48 @@ use serde_json::{Map, Value};
 ///   described by the document.
 pub fn build(document: &Value) -> Value {
     let packages = list(document, "packages");
+    // What each package is looked up by is worked out on every core; the groups are then
+    // assembled in document order.
+    let (related, facts) = rayon::join(
+        || related_ids(document),
+        || {
+            packages
+                .par_iter()
+                .with_min_len(PARALLEL_CHUNK)
+                .map(Facts::of)
+                .collect::<Vec<_>>()
+        },
+    );
     let mut purl_bases = Map::new();
     let mut license_groups: Vec<(&Value, Vec<usize>)> = Vec::new();
     let mut license_slots: HashMap<LicenseKey<'_>, Vec<usize>> = HashMap::new();
-    let mut missing: [(&str, Vec<usize>); 4] = [
-        ("supplier", Vec::new()),
-        ("name", Vec::new()),
-        ("version", Vec::new()),
-        ("identifier", Vec::new()),
-    ];
-    let related = related_ids(document);
+    let mut missing: [(&str, Vec<usize>); 4] = MISSING_FIELDS.map(|field| (field, Vec::new()));
     let mut unrelated = Vec::new();
-    for (position, package) in packages.iter().enumerate() {
-        if let Some(base) = package.get("purl_base").and_then(Value::as_str)
+    for (position, facts) in facts.into_iter().enumerate() {
+        if let Some(base) = facts.purl_base
             && let Value::Array(positions) = purl_bases
-                .entry(canonical_purl(base))
+                .entry(base)
                 .or_insert_with(|| Value::Array(Vec::new()))
         {
             positions.push(position.into());
         }
-        let licenses = package.get("licenses").unwrap_or(&Value::Null);
-        let slots = license_slots.entry(license_key(licenses)).or_default();
+        let slots = license_slots.entry(facts.license_key).or_default();
         match slots
             .iter()
-            .find(|&&slot| license_groups[slot].0 == licenses)
+            .find(|&&slot| license_groups[slot].0 == facts.licenses)
         {
             Some(&slot) => license_groups[slot].1.push(position),
             None => {
                 slots.push(license_groups.len());
-                license_groups.push((licenses, vec![position]));
+                license_groups.push((facts.licenses, vec![position]));
             }
         }
-        let text = |field: &str| package.get(field).is_some_and(Value::is_string);
-        let identified = text("purl")
-            || package
-                .get("cpes")
-                .and_then(Value::as_array)
-                .is_some_and(|cpes| !cpes.is_empty());
-        for (field, positions) in &mut missing {
-            let present = match *field {
-                "identifier" => identified,
-                other => text(other),
-            };
-            if !present {
+        for ((_, positions), lacking) in missing.iter_mut().zip(facts.missing) {
+            if lacking {
                 positions.push(position);
             }
         }
-        let id = package.get("id").and_then(Value::as_str);
-        if !id.is_some_and(|id| related.contains(id)) {
+        if !facts.id.is_some_and(|id| related.contains(id)) {
             unrelated.push(position);
         }
     }
@@ -101,6 +98,44 @@ pub fn build(document: &Value) -> Value {
     );
     index.insert("unrelated".into(), positions(unrelated));
     Value::Object(index)
+}
+
+/// The fields `missing` lists packages without, `identifier` being a package URL or a CPE.
+const MISSING_FIELDS: [&str; 4] = ["supplier", "name", "version", "identifier"];
+
+/// What the index reads of one package.
+struct Facts<'a> {
+    purl_base: Option<String>,
+    licenses: &'a Value,
+    license_key: LicenseKey<'a>,
+    /// Whether each of [`MISSING_FIELDS`] is missing.
+    missing: [bool; 4],
+    id: Option<&'a str>,
+}
+
+impl<'a> Facts<'a> {
+    fn of(package: &'a Value) -> Self {
+        let text = |field: &str| package.get(field).is_some_and(Value::is_string);
+        let identified = text("purl")
+            || package
+                .get("cpes")
+                .and_then(Value::as_array)
+                .is_some_and(|cpes| !cpes.is_empty());
+        let licenses = package.get("licenses").unwrap_or(&Value::Null);
+        Self {
+            purl_base: package
+                .get("purl_base")
+                .and_then(Value::as_str)
+                .map(canonical_purl),
+            licenses,
+            license_key: license_key(licenses),
+            missing: MISSING_FIELDS.map(|field| match field {
+                "identifier" => !identified,
+                other => !text(other),
+            }),
+            id: package.get("id").and_then(Value::as_str),
+        }
+    }
 }
 
 /// The expression and kind of both licenses: packages with equal keys nearly always have
