@@ -856,6 +856,14 @@ fn a_large_sbom_checked_in_parallel_gives_the_sequential_results() {
     )
     .expect("evaluates");
     assert_eq!(parallel[1..], sequential[..]);
+    let freed = sbom::check::check_sbom_and_free(
+        &policies,
+        &namespaces,
+        read(&varied_cyclonedx(1_500)),
+        &Default::default(),
+    )
+    .expect("evaluates");
+    assert_eq!(freed, parallel);
     let failures: usize = sequential.iter().map(|r| r.failures.len()).sum();
     assert!(failures > 1_000, "{failures} failures");
     assert!(

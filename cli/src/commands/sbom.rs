@@ -156,7 +156,7 @@ fn check_one(
     {
         errors.push(error);
     }
-    match check::check_sbom(policies, namespaces, &analyzed, validation_skip) {
+    match check::check_sbom_and_free(policies, namespaces, analyzed, validation_skip) {
         Ok(results) => (results, errors),
         Err(error) => {
             errors.push(error);
