@@ -947,3 +947,27 @@ fn sbom_policies_on_the_vm_report_what_the_interpreter_reports() {
         policy_findings(&interpreted, &namespaces, &large)
     );
 }
+
+/// SPDX packages normalise on several cores: a large document reports each package's
+/// findings on its own line, in document order, after those of the document itself.
+#[test]
+fn spdx_packages_normalised_in_parallel_keep_their_findings_in_order() {
+    let packages: Vec<String> = (0..2_000)
+        .map(|i| match i % 5 {
+            0 => format!(r#"    {{"SPDXID": "SPDXRef-p{i}", "downloadLocation": "x"}}"#),
+            1 => format!(
+                r#"    {{"SPDXID": "SPDXRef-p{i}", "name": "p{i}", "downloadLocation": "x", "licenseDeclared": "MIT AND"}}"#
+            ),
+            _ => format!(r#"    {{"SPDXID": "SPDXRef-p{i}", "name": "p{i}", "downloadLocation": "x"}}"#),
+        })
+        .collect();
+    let sbom = read(&spdx_doc(&packages.join(",\n"), ""));
+    let found = codes(&sbom);
+    assert_eq!(found.len(), 800, "{:?}", &found[..5]);
+    // The document's lines precede the packages (line 9 on), one package per line.
+    let expected: Vec<(&str, u32)> = (0..2_000u32)
+        .filter(|i| i % 5 < 2)
+        .map(|i| (if i % 5 == 0 { "SBOM001" } else { "SBOM005" }, 9 + i))
+        .collect();
+    assert_eq!(found, expected);
+}

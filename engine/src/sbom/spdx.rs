@@ -4,14 +4,15 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::diagnostics::{Code, Diagnostics, Path};
 use super::license::{self, Licensing};
 use super::{
-    Described, Family, Normalized, Origins, checksum, list, object, purl_base, strip_entity_prefix,
-    text, valid_timestamp,
+    Described, Family, Normalized, Origins, PARALLEL_CHUNK, checksum, list, object, purl_base,
+    strip_entity_prefix, text, valid_timestamp,
 };
 use crate::input::PathSegment;
 
@@ -200,17 +201,34 @@ fn asserted(value: Option<&str>) -> Option<&str> {
         .filter(|v| !v.is_empty() && !v.eq_ignore_ascii_case("NOASSERTION"))
 }
 
-struct Validator<'a> {
-    out: Diagnostics,
-    version: &'a str,
-    /// Element SPDXIDs and where each is defined.
-    ids: HashMap<&'a str, Path>,
+/// What the document declares, which references are checked against.
+#[derive(Default)]
+struct Known<'a> {
+    /// Element SPDXIDs.
+    ids: HashSet<&'a str>,
     external_documents: HashSet<&'a str>,
     license_refs: HashSet<&'a str>,
+}
+
+/// Checks elements against what the document declares; one per task when packages are
+/// normalised on several cores.
+struct Validator<'a, 'k> {
+    out: Diagnostics,
+    version: &'a str,
+    known: &'k Known<'a>,
     licenses: license::Cache,
 }
 
-impl<'a> Validator<'a> {
+impl<'a, 'k> Validator<'a, 'k> {
+    fn new(version: &'a str, known: &'k Known<'a>) -> Self {
+        Self {
+            out: Diagnostics::default(),
+            version,
+            known,
+            licenses: license::Cache::default(),
+        }
+    }
+
     fn license(&mut self, value: Option<&str>, path: &Path, what: &str) -> Option<Licensing> {
         let text = value?;
         let licensing = self.licenses.read(text);
@@ -230,7 +248,7 @@ impl<'a> Validator<'a> {
         for term in licensing.choices().iter().flatten() {
             let name = term.license.as_str();
             if name.starts_with("LicenseRef-")
-                && !self.license_refs.contains(name)
+                && !self.known.license_refs.contains(name)
                 && reported.insert(name.to_string())
             {
                 self.out.push(
@@ -248,40 +266,17 @@ impl<'a> Validator<'a> {
         path: &Path,
         owner: &str,
     ) -> Map<String, Value> {
-        let mut hashes = Map::new();
-        for (index, checksum) in checksums.iter().enumerate() {
-            let at = path.index(index);
-            let (Some(algorithm), Some(value)) = (
-                checksum.algorithm.as_deref().filter(|a| !a.is_empty()),
-                checksum.checksum_value.as_deref(),
-            ) else {
-                self.out.push(
-                    Code::BadChecksum,
-                    &at,
-                    format!("checksum of {owner} needs both algorithm and checksumValue"),
-                );
-                continue;
-            };
-            match checksum::check(Family::Spdx, algorithm, value) {
-                Ok((name, digest)) => {
-                    hashes.insert(name.to_string(), Value::String(digest));
-                }
-                Err(reason) => self
-                    .out
-                    .push(Code::BadChecksum, &at, format!("{owner}: {reason}")),
-            }
-        }
-        hashes
+        checksum_values(&mut self.out, checksums, path, owner)
     }
 
     /// Whether `reference` names an element here or in a declared external document.
     fn resolves(&self, reference: &str) -> bool {
-        if self.ids.contains_key(reference) {
+        if self.known.ids.contains(reference) {
             return true;
         }
         match reference.split_once(':') {
             Some((document, element)) if document.starts_with("DocumentRef-") => {
-                self.external_documents.contains(document) && valid_spdx_id(element)
+                self.known.external_documents.contains(document) && valid_spdx_id(element)
             }
             _ => false,
         }
@@ -312,6 +307,37 @@ impl<'a> Validator<'a> {
     }
 }
 
+/// The valid checksums of an element by algorithm; the others are reported.
+fn checksum_values(
+    out: &mut Diagnostics,
+    checksums: &[Checksum],
+    path: &Path,
+    owner: &str,
+) -> Map<String, Value> {
+    let mut hashes = Map::new();
+    for (index, checksum) in checksums.iter().enumerate() {
+        let at = path.index(index);
+        let (Some(algorithm), Some(value)) = (
+            checksum.algorithm.as_deref().filter(|a| !a.is_empty()),
+            checksum.checksum_value.as_deref(),
+        ) else {
+            out.push(
+                Code::BadChecksum,
+                &at,
+                format!("checksum of {owner} needs both algorithm and checksumValue"),
+            );
+            continue;
+        };
+        match checksum::check(Family::Spdx, algorithm, value) {
+            Ok((name, digest)) => {
+                hashes.insert(name.to_string(), Value::String(digest));
+            }
+            Err(reason) => out.push(Code::BadChecksum, &at, format!("{owner}: {reason}")),
+        }
+    }
+    hashes
+}
+
 /// A package's name for messages: `package "glibc" (SPDXRef-Package)`.
 fn label(package: &Package, index: usize) -> String {
     match (&package.name, &package.spdx_id) {
@@ -329,25 +355,19 @@ pub fn normalize(document: &Document) -> Normalized {
         .as_deref()
         .map(|v| v.trim_start_matches("SPDX-"))
         .unwrap_or_default();
-    let mut v = Validator {
-        out: Diagnostics::default(),
-        version,
-        ids: HashMap::new(),
-        external_documents: HashSet::new(),
-        license_refs: HashSet::new(),
-        licenses: license::Cache::default(),
-    };
     let root = Path::root();
-    validate_document(document, &mut v, &root);
+    let mut out = Diagnostics::default();
+    let mut known = Known::default();
+    validate_document(document, &mut out, &root);
 
     for (index, reference) in document.external_document_refs.iter().enumerate() {
         let at = root.key("externalDocumentRefs").index(index);
-        v.out.require(
+        out.require(
             reference.external_document_id.as_deref(),
             || at.key("externalDocumentId"),
             || "externalDocumentId of an external document reference".into(),
         );
-        v.out.require(
+        out.require(
             reference.spdx_document.as_deref(),
             || at.key("spdxDocument"),
             || "spdxDocument of an external document reference".into(),
@@ -355,9 +375,9 @@ pub fn normalize(document: &Document) -> Normalized {
         match &reference.checksum {
             Some(checksum) => {
                 let owner = "external document reference";
-                v.checksums(std::slice::from_ref(checksum), &at, owner);
+                checksum_values(&mut out, std::slice::from_ref(checksum), &at, owner);
             }
-            None => v.out.push(
+            None => out.push(
                 Code::MissingField,
                 &at,
                 "checksum of an external document reference is missing",
@@ -365,14 +385,14 @@ pub fn normalize(document: &Document) -> Normalized {
         }
         if let Some(id) = reference.external_document_id.as_deref() {
             if !id.starts_with("DocumentRef-") {
-                v.out.push(
+                out.push(
                     Code::InvalidValue,
                     &at.key("externalDocumentId"),
                     format!("externalDocumentId {id:?} must start with DocumentRef-"),
                 );
             }
-            if !v.external_documents.insert(id) {
-                v.out.push(
+            if !known.external_documents.insert(id) {
+                out.push(
                     Code::DuplicateId,
                     &at.key("externalDocumentId"),
                     format!("external document {id} is declared twice"),
@@ -382,26 +402,26 @@ pub fn normalize(document: &Document) -> Normalized {
     }
     for (index, extracted) in document.has_extracted_licensing_infos.iter().enumerate() {
         let at = root.key("hasExtractedLicensingInfos").index(index);
-        v.out.require(
+        out.require(
             extracted.license_id.as_deref(),
             || at.key("licenseId"),
             || "licenseId of an extracted license".into(),
         );
-        v.out.require(
+        out.require(
             extracted.extracted_text.as_deref(),
             || at.key("extractedText"),
             || "extractedText of an extracted license".into(),
         );
         if let Some(id) = extracted.license_id.as_deref() {
             if !id.starts_with("LicenseRef-") {
-                v.out.push(
+                out.push(
                     Code::InvalidValue,
                     &at.key("licenseId"),
                     format!("licenseId {id:?} must start with LicenseRef-"),
                 );
             }
-            if !v.license_refs.insert(id) {
-                v.out.push(
+            if !known.license_refs.insert(id) {
+                out.push(
                     Code::DuplicateId,
                     &at.key("licenseId"),
                     format!("{id} is defined twice"),
@@ -409,14 +429,32 @@ pub fn normalize(document: &Document) -> Normalized {
             }
         }
     }
-    collect_ids(document, &mut v, &root);
+    collect_ids(document, &mut out, &mut known, &root);
 
-    let mut packages = Vec::with_capacity(document.packages.len());
-    let mut package_origins = Vec::with_capacity(document.packages.len());
-    for (index, package) in document.packages.iter().enumerate() {
-        let at = root.key("packages").index(index);
-        packages.push(package_value(package, index, &at, &mut v));
-        package_origins.push(at.0);
+    // Packages are independent: large documents normalise them on every core, each task
+    // with its own licence cache, and their diagnostics are kept in document order.
+    let normalized: Vec<(Value, Diagnostics, Vec<PathSegment>)> = document
+        .packages
+        .par_iter()
+        .enumerate()
+        .with_min_len(PARALLEL_CHUNK)
+        .map_init(
+            || Validator::new(version, &known),
+            |v, (index, package)| {
+                let at = root.key("packages").index(index);
+                let value = package_value(package, index, &at, v);
+                (value, std::mem::take(&mut v.out), at.0)
+            },
+        )
+        .collect();
+    let mut v = Validator::new(version, &known);
+    v.out = out;
+    let mut packages = Vec::with_capacity(normalized.len());
+    let mut package_origins = Vec::with_capacity(normalized.len());
+    for (package, found, origin) in normalized {
+        packages.push(package);
+        v.out.0.extend(found.0);
+        package_origins.push(origin);
     }
     for (index, file) in document.files.iter().enumerate() {
         let at = root.key("files").index(index);
@@ -608,58 +646,58 @@ pub fn normalize(document: &Document) -> Normalized {
     }
 }
 
-fn validate_document<'a>(document: &'a Document, v: &mut Validator<'a>, root: &Path) {
+fn validate_document(document: &Document, out: &mut Diagnostics, root: &Path) {
     match document.spdx_version.as_deref() {
-        None => v.out.push(
+        None => out.push(
             Code::MissingField,
             &root.key("spdxVersion"),
             "spdxVersion is missing",
         ),
         Some("SPDX-2.2" | "SPDX-2.3") => {}
-        Some(other) => v.out.push(
+        Some(other) => out.push(
             Code::InvalidValue,
             &root.key("spdxVersion"),
             format!("spdxVersion {other:?} is not supported (expected SPDX-2.2 or SPDX-2.3)"),
         ),
     }
     match document.data_license.as_deref() {
-        None => v.out.push(
+        None => out.push(
             Code::MissingField,
             &root.key("dataLicense"),
             "dataLicense is missing",
         ),
         Some("CC0-1.0") => {}
-        Some(other) => v.out.push(
+        Some(other) => out.push(
             Code::InvalidValue,
             &root.key("dataLicense"),
             format!("dataLicense must be CC0-1.0, not {other:?}"),
         ),
     }
     match document.spdx_id.as_deref() {
-        None => v.out.push(
+        None => out.push(
             Code::MissingField,
             &root.key("SPDXID"),
             "SPDXID of the document is missing",
         ),
         Some("SPDXRef-DOCUMENT") => {}
-        Some(other) => v.out.push(
+        Some(other) => out.push(
             Code::InvalidValue,
             &root.key("SPDXID"),
             format!("the document's SPDXID must be SPDXRef-DOCUMENT, not {other:?}"),
         ),
     }
-    v.out.require(
+    out.require(
         document.name.as_deref(),
         || root.key("name"),
         || "name of the document".into(),
     );
-    v.out.require(
+    out.require(
         document.document_namespace.as_deref(),
         || root.key("documentNamespace"),
         || "documentNamespace".into(),
     );
     let Some(creation) = &document.creation_info else {
-        v.out.push(
+        out.push(
             Code::MissingField,
             &root.key("creationInfo"),
             "creationInfo is missing",
@@ -668,12 +706,12 @@ fn validate_document<'a>(document: &'a Document, v: &mut Validator<'a>, root: &P
     };
     let at = root.key("creationInfo");
     match creation.created.as_deref() {
-        None => v.out.push(
+        None => out.push(
             Code::MissingField,
             &at.key("created"),
             "creationInfo.created is missing",
         ),
-        Some(created) if !valid_timestamp(created) => v.out.push(
+        Some(created) if !valid_timestamp(created) => out.push(
             Code::InvalidValue,
             &at.key("created"),
             format!("created {created:?} is not a timestamp like 2024-01-31T12:00:00Z"),
@@ -681,7 +719,7 @@ fn validate_document<'a>(document: &'a Document, v: &mut Validator<'a>, root: &P
         Some(_) => {}
     }
     if creation.creators.is_empty() {
-        v.out.push(
+        out.push(
             Code::MissingField,
             &at.key("creators"),
             "creationInfo.creators is missing or empty",
@@ -690,7 +728,7 @@ fn validate_document<'a>(document: &'a Document, v: &mut Validator<'a>, root: &P
     for (index, creator) in creation.creators.iter().enumerate() {
         let kind = creator.split_once(':').map(|(k, _)| k.trim());
         if !matches!(kind, Some("Person" | "Organization" | "Tool")) {
-            v.out.push(
+            out.push(
                 Code::InvalidValue,
                 &at.key("creators").index(index),
                 format!("creator {creator:?} must start with Person:, Organization: or Tool:"),
@@ -700,52 +738,76 @@ fn validate_document<'a>(document: &'a Document, v: &mut Validator<'a>, root: &P
 }
 
 /// Every element's SPDXID, checked for form and uniqueness.
-fn collect_ids<'a>(document: &'a Document, v: &mut Validator<'a>, root: &Path) {
+fn collect_ids<'a>(
+    document: &'a Document,
+    out: &mut Diagnostics,
+    known: &mut Known<'a>,
+    root: &Path,
+) {
+    // (SPDXID, list, position): the document itself has no list.
     let elements = document
         .spdx_id
         .as_deref()
-        .map(|id| (id, root.key("SPDXID"), "the document".to_string()))
+        .map(|id| (id, None))
         .into_iter()
-        .chain(document.packages.iter().enumerate().filter_map(|(i, p)| {
-            Some((
-                p.spdx_id.as_deref()?,
-                root.key("packages").index(i).key("SPDXID"),
-                format!("packages[{i}]"),
-            ))
+        .chain(ids_of(&document.packages, "packages", |p| {
+            p.spdx_id.as_deref()
         }))
-        .chain(document.files.iter().enumerate().filter_map(|(i, f)| {
-            Some((
-                f.spdx_id.as_deref()?,
-                root.key("files").index(i).key("SPDXID"),
-                format!("files[{i}]"),
-            ))
-        }))
-        .chain(document.snippets.iter().enumerate().filter_map(|(i, s)| {
-            Some((
-                s.spdx_id.as_deref()?,
-                root.key("snippets").index(i).key("SPDXID"),
-                format!("snippets[{i}]"),
-            ))
+        .chain(ids_of(&document.files, "files", |f| f.spdx_id.as_deref()))
+        .chain(ids_of(&document.snippets, "snippets", |s| {
+            s.spdx_id.as_deref()
         }));
-    let mut owners: HashMap<&str, String> = HashMap::new();
-    for (id, path, owner) in elements {
+    // Where and whose an SPDXID is, worked out only for a message.
+    let path = |at: Option<(&str, usize)>| match at {
+        Some((list, index)) => root.key(list).index(index).key("SPDXID"),
+        None => root.key("SPDXID"),
+    };
+    let owner = |at: Option<(&str, usize)>| match at {
+        Some((list, index)) => format!("{list}[{index}]"),
+        None => "the document".to_string(),
+    };
+    let mut owners: HashMap<&str, Option<(&str, usize)>> = HashMap::new();
+    for (id, at) in elements {
         if !valid_spdx_id(id) {
-            v.out.push(Code::InvalidValue, &path, format!("SPDXID {id:?} of {owner} must be SPDXRef- followed by letters, digits, '.' or '-'"));
+            out.push(
+                Code::InvalidValue,
+                &path(at),
+                format!(
+                    "SPDXID {id:?} of {} must be SPDXRef- followed by letters, digits, '.' or '-'",
+                    owner(at)
+                ),
+            );
         }
-        if let Some(first) = owners.get(id) {
-            v.out.push(
+        if let Some(&first) = owners.get(id) {
+            out.push(
                 Code::DuplicateId,
-                &path,
-                format!("SPDXID {id:?} of {owner} is already used by {first}"),
+                &path(at),
+                format!(
+                    "SPDXID {id:?} of {} is already used by {}",
+                    owner(at),
+                    owner(first)
+                ),
             );
             continue;
         }
-        owners.insert(id, owner);
-        v.ids.insert(id, path);
+        owners.insert(id, at);
+        known.ids.insert(id);
     }
 }
 
-fn package_value(package: &Package, index: usize, at: &Path, v: &mut Validator<'_>) -> Value {
+/// The SPDXIDs of the elements of one list, with where each is.
+fn ids_of<'a, T>(
+    elements: &'a [T],
+    list: &'static str,
+    id: impl Fn(&'a T) -> Option<&'a str>,
+) -> impl Iterator<Item = (&'a str, Option<(&'static str, usize)>)> {
+    elements
+        .iter()
+        .enumerate()
+        .filter_map(move |(index, element)| Some((id(element)?, Some((list, index)))))
+}
+
+fn package_value(package: &Package, index: usize, at: &Path, v: &mut Validator<'_, '_>) -> Value {
     let owner = label(package, index);
     v.out.require(
         package.spdx_id.as_deref(),
