@@ -310,7 +310,7 @@ pub fn check_input_each(
     label: &str,
 ) -> Result<Vec<CheckResult>, FileError> {
     let input = rego_value::from_json_split(input);
-    namespaces
+    let results = namespaces
         .par_iter()
         .map(|namespace| {
             let mut engine = policies.engine.clone();
@@ -334,7 +334,10 @@ pub fn check_input_each(
             })
         })
         .collect::<Result<Vec<_>, _>>()
-        .map(|results| results.into_iter().flatten().collect())
+        .map(|results| results.into_iter().flatten().collect());
+    // The input is as large as the document: freed on the pool, after the results.
+    rayon::spawn(move || drop(input));
+    results
 }
 
 fn empty_results(namespaces: &[Namespace], file: &str) -> Vec<CheckResult> {
