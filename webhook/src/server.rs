@@ -72,6 +72,18 @@ struct AppState {
     pool: rayon::ThreadPool,
 }
 
+/// A replica's memory is bounded (its RSS target and limits): with transparent huge
+/// pages, every 2 MiB region mimalloc touches counts whole, which put the server over
+/// 64 MiB. The one-shot CLI commands keep them: they fault a large input in 512 times
+/// less often (a third faster on a 10,000-package SBOM). Call it once logging is set
+/// up, before the runtime and the policies allocate.
+pub fn keep_pages_small() {
+    #[cfg(target_os = "linux")]
+    if let Err(error) = rustix::thread::disable_transparent_huge_pages(true) {
+        tracing::warn!(%error, "cannot disable transparent huge pages; RSS may be higher");
+    }
+}
+
 /// Serves until SIGTERM or SIGINT, then drains in-flight requests.
 pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let config = Config::load(&options.config_path).map_err(|e| ServeError(e.to_string()))?;

@@ -22,6 +22,7 @@ pub fn run(args: &WebhookArgs) -> Result<u8> {
 
 fn serve(config: &std::path::Path) -> Result<u8> {
     tollgate_webhook::audit::init_logging();
+    tollgate_webhook::server::keep_pages_small();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("tollgate-webhook")
