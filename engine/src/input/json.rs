@@ -1,5 +1,9 @@
 //! JSON through serde_json for speed, refusing repeated keys as YAML does; positions are
 //! rebuilt from the YAML event parser (JSON is YAML 1.2) only when a finding needs one.
+//! A large file's long arrays (an SBOM's packages, a plan's resource changes) are parsed
+//! on every core ([`split`]).
+
+mod split;
 
 use serde::Deserialize;
 
@@ -8,8 +12,24 @@ use super::unique_keys::UniqueKeys;
 use super::{Document, ParseError, yaml};
 use crate::limits::{LimitExceeded, Limits};
 
+/// From this size a file's layout is recorded for the split parse.
+const SPLIT_FROM_BYTES: usize = 1024 * 1024;
+
 pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
-    check_depth(text, limits)?;
+    parse_splitting_from(text, limits, SPLIT_FROM_BYTES)
+}
+
+fn parse_splitting_from(
+    text: &str,
+    limits: &Limits,
+    split_from_bytes: usize,
+) -> Result<Vec<Document>, ParseError> {
+    let layout = scan(text, limits, text.len() >= split_from_bytes)?;
+    // Any failure of the split parse is left to the whole-file parse, whose error names
+    // the position.
+    if let Some(value) = split::parse(text, &layout) {
+        return Ok(vec![Document::without_locations(value)]);
+    }
     let invalid = |e: serde_json::Error| {
         ParseError::at(
             error_position(text, e.line(), e.column()),
@@ -17,7 +37,7 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
         )
     };
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    // `check_depth` bounded the nesting by `--max-depth` (at most the ceiling that keeps
+    // `scan` bounded the nesting by `--max-depth` (at most the ceiling that keeps
     // recursion within a thread's stack), so serde_json's own cap of 128 is not needed.
     deserializer.disable_recursion_limit();
     let UniqueKeys(value) = UniqueKeys::deserialize(&mut deserializer).map_err(invalid)?;
@@ -45,43 +65,81 @@ pub fn source_map(text: &str, index: usize) -> Option<SourceMap> {
     }
 }
 
-/// Rejects nesting deeper than `max_depth` with a clear message before anything recurses.
-fn check_depth(text: &str, limits: &Limits) -> Result<(), ParseError> {
+/// Rejects nesting deeper than `max_depth` with a clear message before anything recurses;
+/// with `record`, also notes where the elements of the root object's arrays are.
+fn scan(text: &str, limits: &Limits, record: bool) -> Result<split::Layout, ParseError> {
+    let mut layout = split::Layout::default();
+    let bytes = text.as_bytes();
+    let root_is_object = record && text.trim_start().starts_with('{');
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut line = 1;
-    let mut line_start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
+    let mut in_member_array = false;
+    let mut i = 0;
+    while let Some(skip) = bytes[i..].iter().position(|&b| STRUCTURAL[usize::from(b)]) {
+        i += skip;
+        match bytes[i] {
+            b'"' => {
+                i = string_end(bytes, i + 1);
+                continue;
             }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'{' | b'[' => {
+            b @ (b'{' | b'[') => {
                 depth += 1;
                 if depth > limits.depth() {
                     return Err(ParseError::limit(
-                        Position::new(line, text[line_start..i].chars().count() + 1),
+                        position_of(text, i),
                         LimitExceeded::depth(limits.depth()),
                     ));
                 }
+                if root_is_object && depth == 2 && b == b'[' {
+                    in_member_array = true;
+                    layout.open_array(i + 1);
+                }
             }
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            b'\n' => {
-                line += 1;
-                line_start = i + 1;
+            b',' if in_member_array && depth == 2 => layout.next_element(i),
+            b'}' | b']' => {
+                if in_member_array && depth == 2 {
+                    in_member_array = false;
+                    layout.close_array(bytes, i);
+                }
+                depth = depth.saturating_sub(1);
             }
             _ => {}
         }
+        i += 1;
     }
-    Ok(())
+    Ok(layout)
+}
+
+/// The bytes [`scan`] acts on outside strings.
+const STRUCTURAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 6 {
+        table[b"\"{[]},"[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// Where the string whose contents start at `start` ends: past its closing quote.
+fn string_end(bytes: &[u8], mut start: usize) -> usize {
+    while let Some(offset) = memchr::memchr2(b'"', b'\\', &bytes[start..]) {
+        let at = start + offset;
+        if bytes[at] == b'"' {
+            return at + 1;
+        }
+        start = (at + 2).min(bytes.len());
+    }
+    bytes.len()
+}
+
+/// The line and column (in characters) of byte `offset`.
+fn position_of(text: &str, offset: usize) -> Position {
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    Position::new(
+        before.bytes().filter(|&b| b == b'\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
 }
 
 /// serde_json counts columns in bytes, up to and including the byte it stopped at;

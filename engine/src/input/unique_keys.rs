@@ -19,7 +19,7 @@ impl<'de> Deserialize<'de> for UniqueKeys {
     }
 }
 
-struct UniqueKeysVisitor;
+pub(crate) struct UniqueKeysVisitor;
 
 impl<'de> Visitor<'de> for UniqueKeysVisitor {
     type Value = Value;
