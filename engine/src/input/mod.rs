@@ -125,6 +125,11 @@ pub struct InputFile {
 }
 
 impl InputFile {
+    /// The documents and the source text they were parsed from.
+    pub fn into_parts(self) -> (Vec<Document>, String) {
+        (self.documents, self.text)
+    }
+
     /// Line `line` (1-based) of the source text.
     pub fn source_line(&self, line: u32) -> Option<&str> {
         self.text.lines().nth((line as usize).checked_sub(1)?)
@@ -209,7 +214,16 @@ pub fn parse(
     format: Format,
     limits: &Limits,
 ) -> Result<InputFile, ParseError> {
-    let text = decode(bytes)?;
+    parse_decoded(path, decode(bytes)?, format, limits)
+}
+
+/// Parses text already decoded.
+pub fn parse_decoded(
+    path: &str,
+    text: String,
+    format: Format,
+    limits: &Limits,
+) -> Result<InputFile, ParseError> {
     let mut documents = parse_text(&text, format, limits).map_err(|error| ParseError {
         position: error.position.map(|p| location::inside(&text, p)),
         ..error

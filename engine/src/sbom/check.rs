@@ -135,12 +135,7 @@ pub fn check_sbom(
     let policy_results = if sbom.normalized.package_count() < PARALLEL_PACKAGES {
         check_input(policies, namespaces, input, &subject, label)?
     } else {
-        // The positions findings are placed with are read while the policies run.
-        let ((), results) = rayon::join(
-            || sbom.file.index_positions(),
-            || check_input_each(policies, namespaces, input, &subject, label),
-        );
-        results?
+        check_input_each(policies, namespaces, input, &subject, label)?
     };
     results.extend(policy_results);
     Ok(results)

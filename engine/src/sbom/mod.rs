@@ -88,9 +88,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use crate::input::{
-    self, Format, InputError, InputFile, ParseError, PathSegment, Position, SourceMap,
-};
+use crate::input::{self, Format, InputError, ParseError, PathSegment, Position, SourceMap};
 use crate::limits::Limits;
 pub use diagnostics::{Code, Diagnostic};
 
@@ -139,6 +137,10 @@ struct Origins {
 /// Packages per task when a large SBOM is normalised on several cores: enough that a
 /// task's cost is noise, few enough that a 10,000-package SBOM splits evenly.
 const PARALLEL_CHUNK: usize = 512;
+
+/// From this size (about 1,000 packages) a file's source map is built while it is
+/// normalised rather than on first use.
+const EAGER_POSITIONS_BYTES: usize = 512 * 1024;
 
 /// A document in the normalised shape, with its validation findings.
 #[derive(Debug, Clone, PartialEq)]
@@ -282,12 +284,6 @@ pub struct SbomFile {
 }
 
 impl SbomFile {
-    /// Builds the source map [`Self::locate`] reads ahead of time, so that another thread
-    /// can do it while the policies run.
-    pub fn index_positions(&self) {
-        self.positions();
-    }
-
     fn positions(&self) -> &Option<SourceMap> {
         self.source_map
             .get_or_init(|| positions::source_map(&self.text))
@@ -319,10 +315,10 @@ pub fn parse(path: &str, bytes: Vec<u8>, limits: &Limits) -> Result<SbomFile, In
     };
     let text = input::decode(bytes).map_err(fail)?;
     let syntax = sniff(&text).map_err(fail)?;
-    let (value, source_map, read_diagnostics) = match syntax {
+    let (value, source_map, read_diagnostics, text) = match syntax {
         Syntax::TagValue => {
             let (value, map, diagnostics) = tagvalue::parse(&text).map_err(fail)?;
-            (value, Some(map), diagnostics)
+            (value, Some(map), diagnostics, text)
         }
         Syntax::Json | Syntax::Yaml => {
             let format = if syntax == Syntax::Json {
@@ -330,9 +326,10 @@ pub fn parse(path: &str, bytes: Vec<u8>, limits: &Limits) -> Result<SbomFile, In
             } else {
                 Format::Yaml
             };
-            let file: InputFile =
-                input::parse(path, text.as_bytes().to_vec(), format, limits).map_err(fail)?;
-            let mut documents = file.documents.into_iter();
+            let (documents, text) = input::parse_decoded(path, text, format, limits)
+                .map_err(fail)?
+                .into_parts();
+            let mut documents = documents.into_iter();
             let (Some(document), None) = (documents.next(), documents.next()) else {
                 return Err(fail(ParseError::without_position(format!(
                     "an SBOM file holds exactly one {} document",
@@ -345,7 +342,7 @@ pub fn parse(path: &str, bytes: Vec<u8>, limits: &Limits) -> Result<SbomFile, In
                     "not an SBOM: the document is not an object".into(),
                 )));
             }
-            (document.value, document.source_map, Vec::new())
+            (document.value, document.source_map, Vec::new(), text)
         }
     };
     let cell = OnceLock::new();
@@ -401,7 +398,14 @@ impl Sbom {
 /// Validates and normalises a file; a document that is no SBOM, or has a field of the
 /// wrong type, is an error with its line.
 pub fn analyze(file: SbomFile) -> Result<Sbom, InputError> {
-    match normalize(&file.value) {
+    // A large SBOM nearly always has findings to place: their source map is built on the
+    // core that the sequential parts of normalising (the typed read, the index) leave idle.
+    let normalized = if file.text.len() >= EAGER_POSITIONS_BYTES {
+        rayon::join(|| file.positions(), || normalize(&file.value)).1
+    } else {
+        normalize(&file.value)
+    };
+    match normalized {
         Ok(normalized) => Ok(Sbom { file, normalized }),
         Err(error) => Err(InputError {
             path: file.path.clone(),
