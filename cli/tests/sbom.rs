@@ -334,6 +334,15 @@ fn exit_codes_follow_test() {
         "{}",
         run.stderr
     );
+    // The first file is read while the policies load; a policy error still comes first
+    // and alone.
+    let run = tollgate(&["sbom", "check", "--only", "sbom.nope", "missing.spdx.json"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("unknown policy id \"sbom.nope\"") && !run.stderr.contains("missing"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

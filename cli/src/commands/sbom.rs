@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -12,7 +13,7 @@ use tollgate_engine::input::{InputError, InputKind};
 use tollgate_engine::limits::Limits;
 use tollgate_engine::policy::{Namespace, PolicyOptions, PolicySet};
 use tollgate_engine::report::{CheckResult, FileError, RenderOptions, Report};
-use tollgate_engine::sbom::{self, binding, check};
+use tollgate_engine::sbom::{self, Sbom, binding, check};
 
 use crate::args::{BundledArgs, SbomArgs, SbomCheckArgs, SbomCommand, SbomNormalizeArgs};
 use crate::output;
@@ -43,16 +44,33 @@ fn run_check(args: &SbomCheckArgs) -> Result<u8> {
         (None, None) => None,
     };
     let limits = args.limits.limits(args.policy.eval_timeout);
-    let (policies, namespaces, validation_skip) = load(args, limits)?;
-    let targets = targets(&args.paths)?;
+    // The first file is read while the policies load: for one large SBOM, its parse
+    // takes as long as loading and compiling the policies.
+    let (loaded, listed) = rayon::join(
+        || load(args, limits),
+        || {
+            targets(&args.paths).map(|targets| {
+                let first = targets.first().map(|target| read(target, &limits));
+                (targets, Mutex::new(first))
+            })
+        },
+    );
+    let (policies, namespaces, validation_skip) = loaded?;
+    let (targets, first) = listed?;
     let checked: Vec<(Vec<CheckResult>, Vec<FileError>)> = targets
         .par_iter()
-        .map(|target| {
+        .enumerate()
+        .map(|(index, target)| {
+            let read_ahead = if index == 0 {
+                first.lock().ok().and_then(|mut first| first.take())
+            } else {
+                None
+            };
+            let sbom = read_ahead.unwrap_or_else(|| read(target, &limits));
             check_one(
                 &policies,
                 &namespaces,
-                target,
-                &limits,
+                sbom,
                 digest.as_deref(),
                 &validation_skip,
             )
@@ -131,24 +149,26 @@ fn load(
     Ok((policies, namespaces, validation_skip.into_iter().collect()))
 }
 
+/// A target read and analysed; `None` for a file found in a directory that is no SBOM.
+fn read(target: &Target, limits: &Limits) -> Result<Option<Sbom>, FileError> {
+    let file = sbom::load(&target.path, limits).map_err(file_error)?;
+    if !target.named && !sbom::is_sbom(&file.value) {
+        return Ok(None);
+    }
+    sbom::analyze(file).map(Some).map_err(file_error)
+}
+
 fn check_one(
     policies: &PolicySet,
     namespaces: &[Namespace],
-    target: &Target,
-    limits: &Limits,
+    sbom: Result<Option<Sbom>, FileError>,
     digest: Option<&str>,
     validation_skip: &BTreeSet<String>,
 ) -> (Vec<CheckResult>, Vec<FileError>) {
-    let file = match sbom::load(&target.path, limits) {
-        Ok(file) => file,
-        Err(error) => return (Vec::new(), vec![file_error(error)]),
-    };
-    if !target.named && !sbom::is_sbom(&file.value) {
-        return (Vec::new(), Vec::new());
-    }
-    let analyzed = match sbom::analyze(file) {
-        Ok(analyzed) => analyzed,
-        Err(error) => return (Vec::new(), vec![file_error(error)]),
+    let analyzed = match sbom {
+        Ok(Some(analyzed)) => analyzed,
+        Ok(None) => return (Vec::new(), Vec::new()),
+        Err(error) => return (Vec::new(), vec![error]),
     };
     let mut errors = Vec::new();
     if let Some(digest) = digest
