@@ -16,8 +16,9 @@ use serde_json::{Map, Value};
 
 use crate::input::unique_keys::{UniqueKeys, UniqueKeysVisitor};
 
-/// From this many elements an array is parsed apart from the rest of the file.
-const LONG_ARRAY: usize = 256;
+/// From this many elements an array is parsed apart from the rest of the file (two
+/// under the fuzzer, whose inputs are small).
+const LONG_ARRAY: usize = if cfg!(fuzzing) { 2 } else { 256 };
 
 /// Elements per task: enough that a task's cost is noise.
 const ELEMENTS_PER_TASK: usize = 64;
