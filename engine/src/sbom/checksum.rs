@@ -1,7 +1,10 @@
 //! Checksum algorithms as SPDX and CycloneDX name them, with the hex length each digest
 //! must have, so a truncated or mislabelled checksum is caught before anyone trusts it.
 
+use serde_json::{Map, Value};
+
 use super::Family;
+use super::diagnostics::{Code, Diagnostics, Path};
 
 /// How many hex digits a digest of an algorithm has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +49,38 @@ const CYCLONEDX: &[(&str, &str, Length)] = &[
     ("BLAKE2b-512", "blake2b-512", Length::Exactly(128)),
     ("BLAKE3", "blake3", Length::Between(64, 1024)),
 ];
+
+/// The valid checksums of `owner` by normalised algorithm name, from `(path, algorithm,
+/// value)` entries; an entry lacking a part, or failing [`check`], is reported at its path.
+pub fn collect<'a>(
+    family: Family,
+    entries: impl IntoIterator<Item = (Path, Option<&'a str>, Option<&'a str>)>,
+    owner: &str,
+    out: &mut Diagnostics,
+) -> Map<String, Value> {
+    let (entry, algorithm_field, value_field) = match family {
+        Family::Spdx => ("checksum", "algorithm", "checksumValue"),
+        Family::CycloneDx => ("hash", "alg", "content"),
+    };
+    let mut hashes = Map::new();
+    for (path, algorithm, value) in entries {
+        let (Some(algorithm), Some(value)) = (algorithm, value) else {
+            out.push(
+                Code::BadChecksum,
+                &path,
+                format!("{entry} of {owner} needs both {algorithm_field} and {value_field}"),
+            );
+            continue;
+        };
+        match check(family, algorithm, value) {
+            Ok((name, digest)) => {
+                hashes.insert(name.to_string(), Value::String(digest));
+            }
+            Err(reason) => out.push(Code::BadChecksum, &path, format!("{owner}: {reason}")),
+        }
+    }
+    hashes
+}
 
 /// The normalised algorithm name (`sha256`, `sha3-256`, `md5`) and the lowercase digest,
 /// or why the checksum is malformed.
@@ -94,6 +129,46 @@ mod tests {
     use super::*;
 
     const SHA256: &str = "11b6d3ee554eedf79299905a98f9b9a04e498210b59f15094c916c91d150efcd";
+
+    #[test]
+    fn collect_keeps_valid_checksums_and_reports_the_others_at_their_paths() {
+        let at = |i: usize| Path::root().key("hashes").index(i);
+        for (family, algorithm, missing) in [
+            (
+                Family::Spdx,
+                "SHA256",
+                "checksum of pkg needs both algorithm and checksumValue",
+            ),
+            (
+                Family::CycloneDx,
+                "SHA-256",
+                "hash of pkg needs both alg and content",
+            ),
+        ] {
+            let upper = SHA256.to_uppercase();
+            let entries = [
+                (at(0), Some(algorithm), Some(upper.as_str())),
+                (at(1), None, Some(SHA256)),
+                (at(2), Some(algorithm), Some("abc")),
+            ];
+            let mut out = Diagnostics::default();
+            let hashes = collect(family, entries, "pkg", &mut out);
+            assert_eq!(hashes.len(), 1);
+            assert_eq!(hashes["sha256"], SHA256);
+            let found: Vec<(Code, Vec<_>, &str)> = out
+                .0
+                .iter()
+                .map(|d| (d.code, d.path.clone(), d.message.as_str()))
+                .collect();
+            assert_eq!(found.len(), 2, "{found:?}");
+            assert_eq!(
+                (found[0].0, &found[0].1, found[0].2),
+                (Code::BadChecksum, &at(1).0, missing)
+            );
+            assert_eq!((found[1].0, &found[1].1), (Code::BadChecksum, &at(2).0));
+            assert!(found[1].2.starts_with("pkg: "), "{}", found[1].2);
+        }
+    }
 
     #[test]
     fn known_algorithms_are_normalised() {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::diagnostics::{Code, Diagnostics, Path};
 use super::license::{self, Choice, Licensing};
@@ -488,24 +488,14 @@ fn component_value(item: &Flat<'_>, out: &mut Diagnostics, licenses: &mut licens
         || at.key("name"),
         || format!("name of {owner}"),
     );
-    let mut hashes = Map::new();
-    for (index, hash) in component.hashes.iter().enumerate() {
-        let path = at.key("hashes").index(index);
-        let (Some(alg), Some(content)) = (hash.alg.as_deref(), hash.content.as_deref()) else {
-            out.push(
-                Code::BadChecksum,
-                &path,
-                format!("hash of {owner} needs both alg and content"),
-            );
-            continue;
-        };
-        match checksum::check(Family::CycloneDx, alg, content) {
-            Ok((name, digest)) => {
-                hashes.insert(name.to_string(), Value::String(digest));
-            }
-            Err(reason) => out.push(Code::BadChecksum, &path, format!("{owner}: {reason}")),
-        }
-    }
+    let entries = component.hashes.iter().enumerate().map(|(index, hash)| {
+        (
+            at.key("hashes").index(index),
+            hash.alg.as_deref(),
+            hash.content.as_deref(),
+        )
+    });
+    let hashes = checksum::collect(Family::CycloneDx, entries, &owner, out);
     let purl = component.purl.as_deref();
     let purl_base = purl.and_then(|p| match purl_base(p) {
         Ok(base) => Some(base),

@@ -314,28 +314,14 @@ fn checksum_values(
     path: &Path,
     owner: &str,
 ) -> Map<String, Value> {
-    let mut hashes = Map::new();
-    for (index, checksum) in checksums.iter().enumerate() {
-        let at = path.index(index);
-        let (Some(algorithm), Some(value)) = (
+    let entries = checksums.iter().enumerate().map(|(index, checksum)| {
+        (
+            path.index(index),
             checksum.algorithm.as_deref().filter(|a| !a.is_empty()),
             checksum.checksum_value.as_deref(),
-        ) else {
-            out.push(
-                Code::BadChecksum,
-                &at,
-                format!("checksum of {owner} needs both algorithm and checksumValue"),
-            );
-            continue;
-        };
-        match checksum::check(Family::Spdx, algorithm, value) {
-            Ok((name, digest)) => {
-                hashes.insert(name.to_string(), Value::String(digest));
-            }
-            Err(reason) => out.push(Code::BadChecksum, &at, format!("{owner}: {reason}")),
-        }
-    }
-    hashes
+        )
+    });
+    checksum::collect(Family::Spdx, entries, owner, out)
 }
 
 /// A package's name for messages: `package "glibc" (SPDXRef-Package)`.
