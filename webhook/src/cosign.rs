@@ -1,6 +1,6 @@
 //! The [`ImageVerifier`] of the webhook: the engine's cosign code (the flows of
 //! `tollgate image verify` and `image verify-attestation`) over one registry client
-//! (rustls with ring), with each policy's signer (a key, or a keyless identity and its
+//! (rustls with aws-lc-rs), with each policy's signer (a key, or a keyless identity and its
 //! trusted root) read once when the configuration loads.
 
 use std::collections::HashMap;

@@ -176,7 +176,7 @@ impl NamespaceReader {
             ));
         }
         let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
+            rustls::crypto::aws_lc_rs::default_provider(),
         ))
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("cannot set up TLS to the API server: {e}"))?

@@ -1,11 +1,11 @@
-//! The serving TLS configuration: rustls with the ring provider, TLS 1.2 and 1.3 only,
+//! The serving TLS configuration: rustls with the aws-lc-rs provider, TLS 1.2 and 1.3 only,
 //! built from the PEM certificate chain and key named in the configuration.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use rustls::ServerConfig;
-use rustls::crypto::ring;
+use rustls::crypto::aws_lc_rs;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
@@ -24,7 +24,7 @@ pub fn server_config(cert_file: &Path, key_file: &Path) -> Result<Arc<ServerConf
     }
     let key = PrivateKeyDer::from_pem_file(key_file)
         .map_err(|e| format!("{}: cannot read private key: {e}", key_file.display()))?;
-    let mut config = ServerConfig::builder_with_provider(Arc::new(ring::default_provider()))
+    let mut config = ServerConfig::builder_with_provider(Arc::new(aws_lc_rs::default_provider()))
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
         .map_err(|e| format!("TLS configuration: {e}"))?
         .with_no_client_auth()

@@ -1,4 +1,4 @@
-//! The registry client: oci-client over rustls (ring), with a deadline on every request,
+//! The registry client: oci-client over rustls (aws-lc-rs), with a deadline on every request,
 //! bounded retries with backoff on transient failures, size limits on what is read, and
 //! every fetched manifest and blob checked against its digest.
 
@@ -73,9 +73,9 @@ pub struct Registry {
 
 impl Registry {
     pub fn new(options: RegistryOptions) -> Result<Self, RegistryError> {
-        // One crypto stack for the project: rustls with ring. Installing fails only when a
+        // One crypto stack for the project: rustls with aws-lc-rs. Installing fails only when a
         // provider is already installed, which is then the one in use.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         let config = ClientConfig {
             protocol: if options.insecure_registries.is_empty() {
                 ClientProtocol::Https

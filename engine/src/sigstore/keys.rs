@@ -1,10 +1,11 @@
 //! Public keys of signers, logs and authorities, and signature checks over them: ECDSA
 //! P-256 and P-384 (DER signatures), Ed25519, and RSA PKCS#1 v1.5 (private Fulcio and TSA
-//! CAs; verified with ring, the project's TLS crypto provider).
+//! CAs). ECDSA and RSA are verified with aws-lc-rs, the project's TLS crypto provider.
 
+use aws_lc_rs::digest;
+use aws_lc_rs::signature::{self as sig, ParsedPublicKey, UnparsedPublicKey};
 use der::asn1::ObjectIdentifier;
 use der::{Decode, Encode};
-use p256::ecdsa::signature::hazmat::PrehashVerifier;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 use spki::SubjectPublicKeyInfoRef;
 
@@ -50,11 +51,11 @@ pub struct PublicKey {
 
 #[derive(Debug, Clone)]
 enum KeyKind {
-    P256(p256::ecdsa::VerifyingKey),
-    P384(p384::ecdsa::VerifyingKey),
+    /// Parsed once for the curve's own hash, the common case (certificates, logs, SCTs).
+    P256(ParsedPublicKey),
+    P384(ParsedPublicKey),
     Ed25519(ed25519_dalek::VerifyingKey),
-    /// The PKCS#1 RSAPublicKey DER.
-    Rsa(Vec<u8>),
+    Rsa,
 }
 
 impl PublicKey {
@@ -76,12 +77,12 @@ impl PublicKey {
                 .map_err(|e| format!("EC public key curve: {e}"))?;
             if curve == SECP256R1 {
                 KeyKind::P256(
-                    p256::ecdsa::VerifyingKey::from_sec1_bytes(bits)
+                    ParsedPublicKey::new(&sig::ECDSA_P256_SHA256_ASN1, bits)
                         .map_err(|_| "invalid P-256 public key point")?,
                 )
             } else if curve == SECP384R1 {
                 KeyKind::P384(
-                    p384::ecdsa::VerifyingKey::from_sec1_bytes(bits)
+                    ParsedPublicKey::new(&sig::ECDSA_P384_SHA384_ASN1, bits)
                         .map_err(|_| "invalid P-384 public key point")?,
                 )
             } else {
@@ -96,7 +97,7 @@ impl PublicKey {
                     .map_err(|_| "invalid Ed25519 public key")?,
             )
         } else if algorithm == RSA_ENCRYPTION {
-            KeyKind::Rsa(bits.to_vec())
+            KeyKind::Rsa
         } else {
             return Err(format!(
                 "unsupported public key algorithm {algorithm} (supported: ECDSA P-256, P-384, Ed25519, RSA)"
@@ -129,14 +130,14 @@ impl PublicKey {
             KeyKind::P256(_) => "ECDSA P-256",
             KeyKind::P384(_) => "ECDSA P-384",
             KeyKind::Ed25519(_) => "Ed25519",
-            KeyKind::Rsa(_) => "RSA",
+            KeyKind::Rsa => "RSA",
         }
     }
 
     /// The hash the key signs messages with by default (the curve's own hash).
     fn default_hash(&self) -> Option<HashAlg> {
         match self.kind {
-            KeyKind::P256(_) | KeyKind::Rsa(_) => Some(HashAlg::Sha256),
+            KeyKind::P256(_) | KeyKind::Rsa => Some(HashAlg::Sha256),
             KeyKind::P384(_) => Some(HashAlg::Sha384),
             KeyKind::Ed25519(_) => None,
         }
@@ -156,71 +157,51 @@ impl PublicKey {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), String> {
-        if let Some(algorithm) = self.ring_ecdsa(hash) {
-            // ring's assembly ECDSA is several times faster than the portable code, and
-            // verification dominates the cost of checking a bundle.
-            return ring::signature::UnparsedPublicKey::new(algorithm, &self.bits)
-                .verify(message, signature)
-                .map_err(|_| format!("{} signature does not verify", self.type_name()));
-        }
-        match (hash, &self.kind) {
-            (_, KeyKind::Ed25519(_)) => self.verify_ed25519(message, signature),
-            (Some(hash), KeyKind::Rsa(der)) => {
-                let algorithm: &dyn ring::signature::VerificationAlgorithm = match hash {
-                    HashAlg::Sha256 => &ring::signature::RSA_PKCS1_2048_8192_SHA256,
-                    HashAlg::Sha384 => &ring::signature::RSA_PKCS1_2048_8192_SHA384,
-                    HashAlg::Sha512 => &ring::signature::RSA_PKCS1_2048_8192_SHA512,
-                };
-                ring::signature::UnparsedPublicKey::new(algorithm, der)
-                    .verify(message, signature)
-                    .map_err(|_| "RSA PKCS#1 v1.5 signature does not verify".to_string())
+        let verified = match (hash, &self.kind) {
+            (_, KeyKind::Ed25519(_)) => return self.verify_ed25519(message, signature),
+            (None, _) => {
+                return Err(format!(
+                    "no hash algorithm given for a {} key",
+                    self.type_name()
+                ));
             }
-            (Some(hash), _) => self.verify_prehash(&hash.digest(message), signature),
-            (None, _) => Err(format!(
-                "no hash algorithm given for a {} key",
-                self.type_name()
-            )),
-        }
+            (Some(HashAlg::Sha256), KeyKind::P256(key))
+            | (Some(HashAlg::Sha384), KeyKind::P384(key)) => key.verify_sig(message, signature),
+            (Some(hash), _) => {
+                UnparsedPublicKey::new(self.algorithm(hash)?, &self.bits).verify(message, signature)
+            }
+        };
+        verified.map_err(|_| format!("{} signature does not verify", self.type_name()))
     }
 
-    /// ring's ECDSA verifier for this key and hash, when it has one (uncompressed points).
-    fn ring_ecdsa(
-        &self,
-        hash: Option<HashAlg>,
-    ) -> Option<&'static ring::signature::EcdsaVerificationAlgorithm> {
-        use ring::signature as sig;
-        if self.bits.first() != Some(&0x04) {
-            return None;
-        }
-        match (&self.kind, hash?) {
-            (KeyKind::P256(_), HashAlg::Sha256) => Some(&sig::ECDSA_P256_SHA256_ASN1),
-            (KeyKind::P256(_), HashAlg::Sha384) => Some(&sig::ECDSA_P256_SHA384_ASN1),
-            (KeyKind::P384(_), HashAlg::Sha256) => Some(&sig::ECDSA_P384_SHA256_ASN1),
-            (KeyKind::P384(_), HashAlg::Sha384) => Some(&sig::ECDSA_P384_SHA384_ASN1),
-            _ => None,
-        }
+    /// The aws-lc-rs algorithm for this key with `hash`, when there is one.
+    fn algorithm(&self, hash: HashAlg) -> Result<&'static dyn sig::VerificationAlgorithm, String> {
+        Ok(match (&self.kind, hash) {
+            (KeyKind::P256(_), HashAlg::Sha256) => &sig::ECDSA_P256_SHA256_ASN1,
+            (KeyKind::P256(_), HashAlg::Sha384) => &sig::ECDSA_P256_SHA384_ASN1,
+            (KeyKind::P256(_), HashAlg::Sha512) => &sig::ECDSA_P256_SHA512_ASN1,
+            (KeyKind::P384(_), HashAlg::Sha256) => &sig::ECDSA_P384_SHA256_ASN1,
+            (KeyKind::P384(_), HashAlg::Sha384) => &sig::ECDSA_P384_SHA384_ASN1,
+            (KeyKind::P384(_), HashAlg::Sha512) => &sig::ECDSA_P384_SHA512_ASN1,
+            (KeyKind::Rsa, HashAlg::Sha256) => &sig::RSA_PKCS1_2048_8192_SHA256,
+            (KeyKind::Rsa, HashAlg::Sha384) => &sig::RSA_PKCS1_2048_8192_SHA384,
+            (KeyKind::Rsa, HashAlg::Sha512) => &sig::RSA_PKCS1_2048_8192_SHA512,
+            (KeyKind::Ed25519(_), _) => return Err("Ed25519 signs the message itself".into()),
+        })
     }
 
-    /// Verifies an ECDSA DER signature over an already computed digest.
-    pub fn verify_prehash(&self, digest: &[u8], signature: &[u8]) -> Result<(), String> {
-        match &self.kind {
-            KeyKind::P256(key) => {
-                let sig = p256::ecdsa::Signature::from_der(signature)
-                    .map_err(|_| "signature is not a DER ECDSA P-256 signature")?;
-                key.verify_prehash(digest, &sig)
-                    .map_err(|_| "ECDSA P-256 signature does not verify".to_string())
-            }
-            KeyKind::P384(key) => {
-                let sig = p384::ecdsa::Signature::from_der(signature)
-                    .map_err(|_| "signature is not a DER ECDSA P-384 signature")?;
-                key.verify_prehash(digest, &sig)
-                    .map_err(|_| "ECDSA P-384 signature does not verify".to_string())
-            }
-            KeyKind::Ed25519(_) | KeyKind::Rsa(_) => Err(format!(
-                "an {} signature cannot be checked against a digest alone: pass the artifact",
+    /// Verifies an ECDSA DER signature over an already computed SHA-256 digest.
+    pub fn verify_prehash(&self, sha256: &[u8], signature: &[u8]) -> Result<(), String> {
+        let KeyKind::P256(key) = &self.kind else {
+            return Err(format!(
+                "an {} signature cannot be checked against a SHA-256 digest alone: pass the artifact",
                 self.type_name()
-            )),
-        }
+            ));
+        };
+        let digest = digest::Digest::import_less_safe(sha256, &digest::SHA256)
+            .map_err(|_| "a SHA-256 digest is 32 bytes")?;
+        key.verify_digest_sig(&digest, signature)
+            .map_err(|_| "ECDSA P-256 signature does not verify".to_string())
     }
 
     /// Whether signatures of this key over a message can be checked from its SHA-256 digest.
@@ -236,5 +217,98 @@ impl PublicKey {
             .map_err(|_| "signature is not a 64-byte Ed25519 signature")?;
         key.verify_strict(message, &sig)
             .map_err(|_| "Ed25519 signature does not verify".to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_lc_rs::encoding::AsDer;
+    use aws_lc_rs::rand::SystemRandom;
+    use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair};
+
+    fn key_pair(signing: &'static sig::EcdsaSigningAlgorithm) -> (EcdsaKeyPair, PublicKey) {
+        let pair = EcdsaKeyPair::generate(signing).expect("key pair");
+        let spki = pair.public_key().as_der().expect("SPKI DER");
+        let public = PublicKey::from_spki_der(spki.as_ref()).expect("public key");
+        (pair, public)
+    }
+
+    #[test]
+    fn p256_signatures_verify_over_the_message_and_over_its_sha256_digest() {
+        let (pair, key) = key_pair(&sig::ECDSA_P256_SHA256_ASN1_SIGNING);
+        let message = b"artifact bytes";
+        let signature = pair.sign(&SystemRandom::new(), message).expect("signed");
+        let digest = Sha256::digest(message);
+        assert_eq!(key.type_name(), "ECDSA P-256");
+        assert!(key.accepts_sha256_prehash());
+        key.verify(message, signature.as_ref())
+            .expect("over the message");
+        key.verify_prehash(&digest, signature.as_ref())
+            .expect("over the digest");
+        let other = Sha256::digest(b"other bytes");
+        assert_eq!(
+            key.verify_prehash(&other, signature.as_ref()).unwrap_err(),
+            "ECDSA P-256 signature does not verify"
+        );
+        assert!(
+            key.verify_prehash(&digest[..31], signature.as_ref())
+                .is_err()
+        );
+        assert!(key.verify(b"other bytes", signature.as_ref()).is_err());
+    }
+
+    #[test]
+    fn p384_keys_verify_with_their_own_hash_and_refuse_digests() {
+        let (pair, key) = key_pair(&sig::ECDSA_P384_SHA384_ASN1_SIGNING);
+        let message = b"to-be-signed certificate";
+        let signature = pair.sign(&SystemRandom::new(), message).expect("signed");
+        assert_eq!(key.type_name(), "ECDSA P-384");
+        assert!(!key.accepts_sha256_prehash());
+        key.verify(message, signature.as_ref())
+            .expect("ecdsa-with-SHA384");
+        assert_eq!(
+            key.verify_with(Some(HashAlg::Sha256), message, signature.as_ref())
+                .unwrap_err(),
+            "ECDSA P-384 signature does not verify"
+        );
+        assert!(
+            key.verify_prehash(&Sha256::digest(message), signature.as_ref())
+                .unwrap_err()
+                .contains("pass the artifact")
+        );
+    }
+
+    #[test]
+    fn a_certificate_can_name_another_hash_than_the_curve_s_own() {
+        use p256::ecdsa::signature::hazmat::PrehashSigner;
+        let signing = p256::ecdsa::SigningKey::from_slice(&[7; 32]).expect("signing key");
+        let spki = p256::pkcs8::EncodePublicKey::to_public_key_der(signing.verifying_key())
+            .expect("SPKI DER");
+        let key = PublicKey::from_spki_der(spki.as_bytes()).expect("public key");
+        let message = b"to-be-signed certificate";
+        let signature: p256::ecdsa::Signature = signing
+            .sign_prehash(&Sha384::digest(message))
+            .expect("signed");
+        let der = signature.to_der();
+        key.verify_with(Some(HashAlg::Sha384), message, der.as_bytes())
+            .expect("ecdsa-with-SHA384 by a P-256 key");
+        assert!(key.verify(message, der.as_bytes()).is_err());
+        assert_eq!(
+            key.verify_with(None, message, der.as_bytes()).unwrap_err(),
+            "no hash algorithm given for a ECDSA P-256 key"
+        );
+    }
+
+    #[test]
+    fn points_off_the_curve_are_refused_when_the_key_is_read() {
+        let (_, key) = key_pair(&sig::ECDSA_P256_SHA256_ASN1_SIGNING);
+        let mut spki = key.spki_der().to_vec();
+        let last = spki.len() - 1;
+        spki[last] ^= 1;
+        assert_eq!(
+            PublicKey::from_spki_der(&spki).unwrap_err(),
+            "invalid P-256 public key point"
+        );
     }
 }
