@@ -335,6 +335,52 @@ fn signed_images_are_admitted_and_every_failure_is_denied_with_its_reason() {
 const PASSWORD_BCRYPT: &str = "$2b$04$x/sMOxbQSvkNMtfMJb9GHuo40WQBoW7YSswt.aMrJS49E0svrzcBa";
 
 #[test]
+fn mutate_keeps_a_pinned_tag_for_its_time_while_validate_resolves_the_moved_tag() {
+    let registry = TestRegistry::start();
+    let client = registry.client();
+    let rt = runtime();
+    let signing = Signing::new();
+    let app = registry.image("team/app:1.0");
+    let signed = rt.block_on(push_image(&client, &app, "signed"));
+    signing.sign(&app, "cosign");
+    signing.attest(&app, "cosign");
+    let down = format!("127.0.0.1:{}", free_port());
+    let config = images_config(&registry.address, &down, "deny").replace(
+        "  pinDigests: true\n",
+        "  pinDigests: true\n  pinnedTagTtlSeconds: 300\n",
+    );
+    let webhook = Webhook::start(
+        &config,
+        &[
+            ("policy/main.rego", NO_FINDINGS),
+            ("cosign.pub", &signing.public_key("cosign")),
+        ],
+    );
+    let pinned_by_mutate = |uid: &str| {
+        let (status, text) = webhook.post_to("/mutate", pod_review(uid, &[&app]), "?timeout=5s");
+        assert_eq!(status, 200, "{text}");
+        let review: Value = serde_json::from_str(&text).unwrap();
+        let patch = base64::engine::general_purpose::STANDARD
+            .decode(review["response"]["patch"].as_str().expect("a patch"))
+            .unwrap();
+        let patch: Value = serde_json::from_slice(&patch).unwrap();
+        patch[1]["value"].as_str().unwrap().to_string()
+    };
+    assert_eq!(pinned_by_mutate("pin-1"), format!("{app}@{signed}"));
+
+    // The tag moves to an unsigned image: /mutate still pins the digest it verified.
+    let moved = rt.block_on(push_image(&client, &app, "moved"));
+    assert_ne!(moved, signed);
+    let hits = sample(&webhook.metrics(), HITS);
+    assert_eq!(pinned_by_mutate("pin-2"), format!("{app}@{signed}"));
+    assert_eq!(sample(&webhook.metrics(), HITS), hits + 1);
+    // /validate asks the registry, which now names the unsigned digest: denied.
+    let response = webhook.review(pod_review("moved", &[&app]));
+    assert_eq!(response["allowed"], false, "{response}");
+    assert!(message(&response).contains(&moved), "{response}");
+}
+
+#[test]
 fn a_private_registry_is_reached_with_the_password_file_and_its_change_reloads() {
     let registry = TestRegistry::start_with_basic_auth("tollgate", PASSWORD_BCRYPT);
     let rt = runtime();

@@ -51,6 +51,7 @@ fn bench(c: &mut Criterion) {
         unmatched: UnmatchedImages::Deny,
         cache_ttl_seconds: 300,
         pin_digests: true,
+        pinned_tag_ttl_seconds: 0,
         registry: RegistryConfig {
             insecure: vec![registry.address.clone()],
             ..RegistryConfig::default()
@@ -64,6 +65,11 @@ fn bench(c: &mut Criterion) {
         }],
     };
     let verifier = CosignVerifier::new(&config).expect("verifier");
+    let reusing_gate = ImageGate::new(ImagePolicyConfig {
+        pinned_tag_ttl_seconds: 300,
+        ..config.clone()
+    })
+    .expect("gate");
     let gate = ImageGate::new(config).expect("gate");
     let by_tag = pod(&name);
     let by_digest = pod(&format!("{name}@{digest}"));
@@ -95,6 +101,13 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("/mutate patch, cached", |b| {
         b.iter(|| black_box(rt.block_on(gate.pin(&by_tag, &verifier, &cache, due()))));
+    });
+    group.bench_function("/mutate patch, cached, pinned tag reused", |b| {
+        b.iter(|| {
+            let (patch, _) = rt.block_on(reusing_gate.pin(&by_tag, &verifier, &cache, due()));
+            assert_eq!(patch.0.len(), 2, "test and replace");
+            black_box(patch)
+        });
     });
     group.finish();
 }

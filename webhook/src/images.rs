@@ -35,6 +35,12 @@ pub struct ImagePolicyConfig {
     /// have `tollgate webhook manifests` register it.
     #[serde(default)]
     pub pin_digests: bool,
+    /// How long `/mutate` pins a tag to the digest it last verified instead of resolving
+    /// the tag again (0, the default: resolve every time). The pod runs the pinned,
+    /// verified digest, so a tag moved within this time is picked up late, never unverified;
+    /// `/validate` resolves tags every time.
+    #[serde(default)]
+    pub pinned_tag_ttl_seconds: u64,
     /// How registries are reached.
     #[serde(default)]
     pub registry: RegistryConfig,
@@ -290,6 +296,8 @@ type Pending = Arc<tokio::sync::OnceCell<Result<(), String>>>;
 pub struct VerificationCache {
     entries: Mutex<HashMap<(String, String), Instant>>,
     pending: Mutex<HashMap<(String, String), Pending>>,
+    /// Tags `/mutate` pinned, per policy: the digest and until when it may be reused.
+    pinned_tags: Mutex<HashMap<(String, String), (String, Instant)>>,
 }
 
 impl VerificationCache {
@@ -346,13 +354,39 @@ impl VerificationCache {
             return;
         };
         let now = Instant::now();
-        if entries.len() >= CACHE_CAPACITY {
-            entries.retain(|_, expires| *expires > now);
-            if entries.len() >= CACHE_CAPACITY {
-                entries.clear();
-            }
-        }
+        make_room(&mut entries, |expires| *expires > now);
         entries.insert((digest.to_string(), policy.to_string()), now + ttl);
+    }
+
+    /// The digest `image` (a tag) was pinned to under `policy`, while it may be reused.
+    fn pinned_tag(&self, image: &str, policy: &str) -> Option<String> {
+        let tags = self.pinned_tags.lock().ok()?;
+        match tags.get(&(image.to_string(), policy.to_string())) {
+            Some((digest, expires)) if *expires > Instant::now() => Some(digest.clone()),
+            _ => None,
+        }
+    }
+
+    fn pin_tag(&self, image: &str, policy: &str, digest: &str, ttl: Duration) {
+        let Ok(mut tags) = self.pinned_tags.lock() else {
+            return;
+        };
+        let now = Instant::now();
+        make_room(&mut tags, |(_, expires)| *expires > now);
+        tags.insert(
+            (image.to_string(), policy.to_string()),
+            (digest.to_string(), now + ttl),
+        );
+    }
+}
+
+/// Keeps a cache within [`CACHE_CAPACITY`]: expired entries go first, then all.
+fn make_room<K, V>(entries: &mut HashMap<K, V>, live: impl Fn(&V) -> bool) {
+    if entries.len() >= CACHE_CAPACITY {
+        entries.retain(|_, value| live(value));
+        if entries.len() >= CACHE_CAPACITY {
+            entries.clear();
+        }
     }
 }
 
@@ -453,7 +487,10 @@ impl ImageGate {
         due: Instant,
     ) -> ImageOutcome {
         let images = container_images(object);
-        ImageOutcome::from_results(&self.verify_all(&images, verifier, cache, due).await)
+        let results = self
+            .verify_all(&images, verifier, cache, due, TagUse::Resolve)
+            .await;
+        ImageOutcome::from_results(&results)
     }
 
     /// The JSONPatch that replaces each verified tag of `object` with
@@ -474,7 +511,9 @@ impl ImageGate {
                 images.push(image);
             }
         }
-        let results = self.verify_all(&images, verifier, cache, due).await;
+        let results = self
+            .verify_all(&images, verifier, cache, due, TagUse::Pin)
+            .await;
         let mut operations = Vec::new();
         for (pointer, image) in containers {
             let Some(ImageVerdict::Verified { digest }) = results
@@ -504,6 +543,7 @@ impl ImageGate {
         verifier: &dyn ImageVerifier,
         cache: &VerificationCache,
         due: Instant,
+        tags: TagUse,
     ) -> Vec<ImageResult> {
         join_all(images.iter().map(|image| async move {
             let Some(index) = self.policy_for(image) else {
@@ -523,7 +563,7 @@ impl ImageGate {
                 };
             };
             let policy = &self.config.policies[index];
-            let work = self.verify_one(image, policy, verifier, cache);
+            let work = self.verify_one(image, policy, verifier, cache, tags);
             match tokio::time::timeout_at(due.into(), work).await {
                 Ok(result) => result,
                 Err(_) => ImageResult {
@@ -548,6 +588,7 @@ impl ImageGate {
         policy: &ImagePolicy,
         verifier: &dyn ImageVerifier,
         cache: &VerificationCache,
+        tags: TagUse,
     ) -> ImageResult {
         let id = format!("images.{}", policy.name);
         let result = |verdict, cache| ImageResult {
@@ -555,9 +596,17 @@ impl ImageGate {
             verdict,
             cache,
         };
-        let digest = match pinned_digest(image) {
-            Some(digest) => digest.to_string(),
-            None => match verifier.resolve(image).await {
+        let tag_ttl = Duration::from_secs(self.config.pinned_tag_ttl_seconds);
+        let reuse_tag = tags == TagUse::Pin && !tag_ttl.is_zero() && pinned_digest(image).is_none();
+        let reused = reuse_tag
+            .then(|| cache.pinned_tag(image, &policy.name))
+            .flatten();
+        // Only a fresh resolution starts the time: reuses do not extend it.
+        let remember = reuse_tag && reused.is_none();
+        let digest = match (pinned_digest(image), reused) {
+            (Some(digest), _) => digest.to_string(),
+            (None, Some(digest)) => digest,
+            (None, None) => match verifier.resolve(image).await {
                 Ok(digest) => digest,
                 Err(error) => {
                     let message = format!("image {image:?}: cannot resolve its digest: {error}");
@@ -565,13 +614,19 @@ impl ImageGate {
                 }
             },
         };
+        let verified = |digest: String, lookup| {
+            if remember {
+                cache.pin_tag(image, &policy.name, &digest, tag_ttl);
+            }
+            result(ImageVerdict::Verified { digest }, lookup)
+        };
         if cache.hit(&digest, &policy.name) {
-            return result(ImageVerdict::Verified { digest }, CacheLookup::Hit);
+            return verified(digest, CacheLookup::Hit);
         }
         let ttl = Duration::from_secs(self.config.cache_ttl_seconds);
         let verify = verifier.verify(image, &digest, policy);
         match cache.verify_once(&digest, &policy.name, ttl, verify).await {
-            Ok(()) => result(ImageVerdict::Verified { digest }, CacheLookup::Miss),
+            Ok(()) => verified(digest, CacheLookup::Miss),
             Err(error) => {
                 let message = format!(
                     "image {image:?} ({digest}) is not verified by image policy {:?}: {error}",
@@ -599,6 +654,15 @@ impl ImageGate {
                 .any(|g| g.is_match(written) || full.as_deref().is_some_and(|f| g.is_match(f)))
         })
     }
+}
+
+/// Whether a tag may be answered with the digest `/mutate` last pinned it to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TagUse {
+    /// Resolve it in the registry (`/validate`: what the tag names now must be signed).
+    Resolve,
+    /// Reuse a pinning within `pinnedTagTtlSeconds` (`/mutate`: the pod gets that digest).
+    Pin,
 }
 
 /// The digest of a reference pinned with `@sha256:...`.
@@ -652,12 +716,19 @@ mod tests {
     /// A registry of signed digests standing in for the cosign code behind the seam.
     struct Registry {
         verifications: AtomicUsize,
+        resolutions: AtomicUsize,
+        /// `registry.example/app:1.0` now names the unsigned digest.
+        app_moved: std::sync::atomic::AtomicBool,
     }
 
     impl ImageVerifier for Registry {
         fn resolve<'a>(&'a self, image: &'a str) -> VerifyFuture<'a, String> {
             Box::pin(async move {
+                self.resolutions.fetch_add(1, Ordering::SeqCst);
                 match image {
+                    "registry.example/app:1.0" if self.app_moved.load(Ordering::SeqCst) => {
+                        Ok("sha256:bbb".to_string())
+                    }
                     "registry.example/app:1.0" => Ok("sha256:aaa".to_string()),
                     "registry.example/unsigned:1.0" => Ok("sha256:bbb".to_string()),
                     "registry.example/slow:1.0" => {
@@ -689,6 +760,8 @@ mod tests {
     fn registry() -> Registry {
         Registry {
             verifications: AtomicUsize::new(0),
+            resolutions: AtomicUsize::new(0),
+            app_moved: Default::default(),
         }
     }
 
@@ -697,6 +770,7 @@ mod tests {
             unmatched,
             cache_ttl_seconds: 60,
             pin_digests: true,
+            pinned_tag_ttl_seconds: 0,
             registry: RegistryConfig::default(),
             policies: vec![ImagePolicy {
                 name: "team".into(),
@@ -869,6 +943,57 @@ mod tests {
             later(),
         ));
         assert_eq!((outcome.cache_hits, outcome.violations.len()), (1, 0));
+    }
+
+    #[test]
+    fn mutate_reuses_a_pinned_tag_only_when_configured_and_validate_never_does() {
+        let pod =
+            json!({"spec": {"containers": [{"name": "a", "image": "registry.example/app:1.0"}]}});
+        let pinned_to = |patch: &Patch| {
+            let mut patched = pod.clone();
+            json_patch::patch(&mut patched, patch).unwrap();
+            patched["spec"]["containers"][0]["image"].clone()
+        };
+        let mut reusing = gate(UnmatchedImages::Deny);
+        reusing.config.pinned_tag_ttl_seconds = 60;
+        let (registry, cache) = (registry(), VerificationCache::default());
+        let (patch, _) = block_on(reusing.pin(&pod, &registry, &cache, later()));
+        assert_eq!(pinned_to(&patch), "registry.example/app:1.0@sha256:aaa");
+        registry.app_moved.store(true, Ordering::SeqCst);
+        let (patch, results) = block_on(reusing.pin(&pod, &registry, &cache, later()));
+        assert_eq!(pinned_to(&patch), "registry.example/app:1.0@sha256:aaa");
+        assert_eq!(results[0].cache, CacheLookup::Hit);
+        assert_eq!(registry.resolutions.load(Ordering::SeqCst), 1);
+        // /validate resolves the moved tag: its new digest is unsigned.
+        let outcome = block_on(reusing.check(&pod, &registry, &cache, later()));
+        assert_eq!(outcome.violations.len(), 1, "{outcome:?}");
+        assert_eq!(registry.resolutions.load(Ordering::SeqCst), 2);
+
+        // Without pinnedTagTtlSeconds, /mutate resolves too and leaves the moved tag alone.
+        let (patch, _) =
+            block_on(gate(UnmatchedImages::Deny).pin(&pod, &registry, &cache, later()));
+        assert_eq!(pinned_to(&patch), "registry.example/app:1.0");
+        assert_eq!(registry.resolutions.load(Ordering::SeqCst), 3);
+    }
+
+    #[test]
+    fn a_pinned_tag_is_resolved_again_once_its_time_is_up() {
+        let pod =
+            json!({"spec": {"containers": [{"name": "a", "image": "registry.example/app:1.0"}]}});
+        let (registry, cache) = (registry(), VerificationCache::default());
+        cache.pin_tag(
+            "registry.example/app:1.0",
+            "team",
+            "sha256:aaa",
+            Duration::ZERO,
+        );
+        let mut reusing = gate(UnmatchedImages::Deny);
+        reusing.config.pinned_tag_ttl_seconds = 60;
+        registry.app_moved.store(true, Ordering::SeqCst);
+        let (patch, results) = block_on(reusing.pin(&pod, &registry, &cache, later()));
+        assert!(patch.0.is_empty(), "{patch:?}");
+        assert!(matches!(results[0].verdict, ImageVerdict::Rejected { .. }));
+        assert_eq!(registry.resolutions.load(Ordering::SeqCst), 1);
     }
 
     #[test]
