@@ -291,6 +291,47 @@ fn unsigned_image_has_no_signature() {
 }
 
 #[test]
+fn tags_of_an_open_registry_resolve_in_one_request_after_the_first_and_follow_moves() {
+    let registry = TestRegistry::start_with_access_log();
+    let client = registry.client();
+    let rt = runtime();
+    let name = registry.image("direct/app:1");
+    let first = rt.block_on(push_image(&client, &name, "first"));
+    let tag = reference(&name);
+    let resolve = |tag: &Reference| rt.block_on(client.resolve_digest(tag));
+    let answered_during = |work: &dyn Fn()| {
+        let before = registry.requests().len();
+        work();
+        // The log is written as requests are answered; give it a moment to land.
+        std::thread::sleep(Duration::from_millis(200));
+        registry.requests()[before..].to_vec()
+    };
+
+    // The first resolution goes through oci-client: its /v2/ ping, then the HEAD.
+    let requests = answered_during(&|| assert_eq!(resolve(&tag).unwrap(), first));
+    assert_eq!(
+        requests,
+        [
+            "GET /v2/ HTTP/1.1",
+            "HEAD /v2/direct/app/manifests/1 HTTP/1.1"
+        ]
+    );
+    // Later ones: the HEAD alone, and a moved tag is followed at once.
+    let moved = rt.block_on(push_image(&client, &name, "moved"));
+    assert_ne!(moved, first);
+    let requests = answered_during(&|| assert_eq!(resolve(&tag).unwrap(), moved));
+    assert_eq!(requests, ["HEAD /v2/direct/app/manifests/1 HTTP/1.1"]);
+    // A missing tag is still "not found", naming the image.
+    let missing = reference(&registry.image("direct/app:missing"));
+    match resolve(&missing) {
+        Err(RegistryError::NotFound { what, reference }) => {
+            assert_eq!((what.as_str(), reference), ("image", missing.whole()));
+        }
+        other => panic!("expected not found, got {other:?}"),
+    }
+}
+
+#[test]
 fn unreachable_registry_fails_fast_naming_the_host() {
     let port = free_port();
     let client = Registry::new(RegistryOptions {

@@ -12,6 +12,7 @@ use oci_client::manifest::{ImageIndexEntry, OciDescriptor};
 use oci_client::{Client, Reference, RegistryOperation};
 use sha2::{Digest as _, Sha256};
 
+use super::direct_tags::{DirectTags, Head};
 use super::{Credentials, RegistryError};
 
 /// How the client talks to registries.
@@ -69,6 +70,7 @@ pub const MANIFEST_MEDIA_TYPES: &[&str] = &[
 pub struct Registry {
     client: Client,
     options: RegistryOptions,
+    direct_tags: DirectTags,
 }
 
 impl Registry {
@@ -96,7 +98,11 @@ impl Registry {
             ..ClientConfig::default()
         };
         let client = Client::try_from(config).map_err(|e| RegistryError::Client(e.to_string()))?;
-        Ok(Self { client, options })
+        Ok(Self {
+            client,
+            options,
+            direct_tags: DirectTags::default(),
+        })
     }
 
     pub fn options(&self) -> &RegistryOptions {
@@ -109,15 +115,34 @@ impl Registry {
         if let Some(digest) = image.digest() {
             return Ok(digest.to_string());
         }
-        let auth = self.authenticate(image).await?;
-        self.retry(image, "manifest", || {
-            self.client.fetch_manifest_digest(image, &auth)
-        })
-        .await?
-        .ok_or_else(|| RegistryError::NotFound {
+        let not_found = || RegistryError::NotFound {
             what: "image".into(),
             reference: image.whole(),
-        })
+        };
+        let auth = self.authenticate(image).await?;
+        let registry = image.resolve_registry();
+        let anonymous = matches!(auth, oci_client::secrets::RegistryAuth::Anonymous);
+        if anonymous && self.direct_tags.applies_to(registry) {
+            let head = self
+                .retry(image, "manifest", || {
+                    self.direct_tags.head(&self.options, image)
+                })
+                .await?;
+            match head.ok_or_else(not_found)? {
+                Head::Digest(digest) => return Ok(digest),
+                Head::Fallback => {}
+            }
+        }
+        let digest = self
+            .retry(image, "manifest", || {
+                self.client.fetch_manifest_digest(image, &auth)
+            })
+            .await?
+            .ok_or_else(not_found)?;
+        if anonymous {
+            self.direct_tags.resolved_through_client(registry);
+        }
+        Ok(digest)
     }
 
     /// The manifest that `reference` names, or `None` when there is none.

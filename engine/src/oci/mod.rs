@@ -4,6 +4,7 @@
 
 mod auth;
 mod client;
+mod direct_tags;
 
 pub use auth::Credentials;
 pub use client::{

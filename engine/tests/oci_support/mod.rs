@@ -19,6 +19,8 @@ pub const REGISTRY_BINARY: &str = "/usr/bin/docker-registry";
 pub struct TestRegistry {
     pub address: String,
     child: Child,
+    /// Where the registry writes its access log, when it keeps one.
+    access_log: Option<std::path::PathBuf>,
     _storage: tempfile::TempDir,
     _extra_files: Option<tempfile::TempDir>,
 }
@@ -58,7 +60,28 @@ impl TestRegistry {
         registry
     }
 
+    /// Starts an open registry that logs every request it answers ([`Self::requests`]).
+    pub fn start_with_access_log() -> Self {
+        Self::start_configured("", true)
+    }
+
+    /// The request lines (`GET /v2/ HTTP/1.1`) answered so far, with an access log.
+    pub fn requests(&self) -> Vec<String> {
+        let path = self
+            .access_log
+            .as_ref()
+            .expect("started with an access log");
+        let log = std::fs::read_to_string(path).unwrap_or_default();
+        log.lines()
+            .filter_map(|line| Some(line.split('"').nth(1)?.to_string()))
+            .collect()
+    }
+
     fn start_with(extra_config: &str) -> Self {
+        Self::start_configured(extra_config, false)
+    }
+
+    fn start_configured(extra_config: &str, access_log: bool) -> Self {
         assert!(
             Path::new(REGISTRY_BINARY).exists(),
             "{REGISTRY_BINARY} is missing: install Debian's docker-registry package (.ci/run does)"
@@ -70,22 +93,29 @@ impl TestRegistry {
         std::fs::write(
             &config,
             format!(
-                "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: {address}\n{extra_config}",
+                "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: {}\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: {address}\n{extra_config}",
+                !access_log,
                 storage.path().join("data").display()
             ),
         )
         .expect("registry config");
+        let access_log = access_log.then(|| storage.path().join("access.log"));
+        let stdout = match &access_log {
+            Some(path) => Stdio::from(std::fs::File::create(path).expect("access log")),
+            None => Stdio::null(),
+        };
         let child = Command::new(REGISTRY_BINARY)
             .arg("serve")
             .arg(&config)
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(stdout)
             .stderr(Stdio::null())
             .spawn()
             .expect("docker-registry starts");
         let registry = Self {
             address,
             child,
+            access_log,
             _storage: storage,
             _extra_files: None,
         };
