@@ -603,10 +603,9 @@ impl ImageGate {
             .flatten();
         // Only a fresh resolution starts the time: reuses do not extend it.
         let remember = reuse_tag && reused.is_none();
-        let digest = match (pinned_digest(image), reused) {
-            (Some(digest), _) => digest.to_string(),
-            (None, Some(digest)) => digest,
-            (None, None) => match verifier.resolve(image).await {
+        let digest = match pinned_digest(image).map(str::to_string).or(reused) {
+            Some(digest) => digest,
+            None => match verifier.resolve(image).await {
                 Ok(digest) => digest,
                 Err(error) => {
                     let message = format!("image {image:?}: cannot resolve its digest: {error}");
